@@ -1,0 +1,90 @@
+import { createAdaptorServer } from '@hono/node-server';
+import type { AddressInfo } from 'node:net';
+import { WebSocketServer } from 'ws';
+import { resolveAdminToken } from './auth/admin-token.ts';
+import { systemClock, type Clock } from './clock.ts';
+import { createHttpApp } from './http/app.ts';
+import { createDeviceGateway } from './ingest/gateway.ts';
+import { defaultGroupCommit, type GroupCommitOptions } from './ingest/group-commit.ts';
+import { LiveHub } from './live/hub.ts';
+import { silentLogger, type Logger } from './log.ts';
+import { MAX_FRAME_BYTES } from './protocol/v1.ts';
+import { defaultHeartbeat, type HeartbeatOptions } from './sockets/heartbeat.ts';
+import { openStore } from './store/index.ts';
+
+export interface ServerOptions {
+  dataDir: string;
+  /** 0 picks a free port; read it back from `port`. */
+  port: number;
+  host?: string;
+  /** STIPPLE_ADMIN_TOKEN; when absent one is generated at first start. */
+  adminToken?: string;
+  clock?: Clock;
+  log?: Logger;
+  groupCommit?: Partial<GroupCommitOptions>;
+  heartbeat?: Partial<HeartbeatOptions>;
+  helloTimeoutMs?: number;
+  /** How many days of per-second telemetry to keep (dots are kept for good). */
+  telemetryRetentionDays?: number;
+}
+
+export interface RunningServer {
+  port: number;
+  url: string;
+  /** The admin token made at this first start, to be shown once; undefined otherwise. */
+  generatedAdminToken: string | undefined;
+  hub: LiveHub;
+  close(): Promise<void>;
+}
+
+const DAY_MS = 86_400_000;
+
+/** Starts the edge server: store, device gateway, HTTP API, all on one port. */
+export async function startServer(options: ServerOptions): Promise<RunningServer> {
+  const clock = options.clock ?? systemClock;
+  const log = options.log ?? silentLogger;
+  const store = openStore(options.dataDir);
+  const admin = resolveAdminToken(store.settings, options.adminToken);
+  const hub = new LiveHub(log);
+  const gateway = createDeviceGateway({
+    store, hub, clock, log,
+    groupCommit: { ...defaultGroupCommit, ...options.groupCommit },
+    heartbeat: { ...defaultHeartbeat, ...options.heartbeat },
+    helloTimeoutMs: options.helloTimeoutMs ?? 10_000,
+  });
+
+  const retentionMs = (options.telemetryRetentionDays ?? 30) * DAY_MS;
+  const prune = () => {
+    const removed = store.telemetry.pruneBefore(clock.now() - retentionMs);
+    if (removed > 0) log.info({ removed }, 'pruned old telemetry seconds');
+  };
+  prune();
+  const pruneTimer = setInterval(prune, DAY_MS / 24);
+  pruneTimer.unref();
+
+  const app = createHttpApp({ store, registry: gateway.registry, hub, clock, log, gateway, adminTokenHash: admin.hash });
+  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES, perMessageDeflate: false });
+  const server = createAdaptorServer({ fetch: app.fetch, websocket: { server: wss } });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, options.host, () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  const url = `http://${options.host && options.host !== '0.0.0.0' ? options.host : 'localhost'}:${port}`;
+  log.info({ url, dataDir: options.dataDir }, 'stipple edge server listening');
+
+  return {
+    port,
+    url,
+    generatedAdminToken: admin.generated,
+    hub,
+    async close() {
+      clearInterval(pruneTimer);
+      gateway.close();
+      for (const client of wss.clients) client.terminate();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      store.close();
+    },
+  };
+}

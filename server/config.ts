@@ -1,0 +1,22 @@
+import { z } from 'zod';
+
+const env = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(8080),
+  HOST: z.string().default('0.0.0.0'),
+  STIPPLE_DATA_DIR: z.string().min(1).default('./data'),
+  STIPPLE_ADMIN_TOKEN: z.string().min(16, 'STIPPLE_ADMIN_TOKEN must be at least 16 characters').optional(),
+  STIPPLE_TELEMETRY_DAYS: z.coerce.number().int().min(1).default(30),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+
+export type Config = z.infer<typeof env>;
+
+/** Reads the server's settings from the environment; a bad value stops the start with a clear message. */
+export function readConfig(source: NodeJS.ProcessEnv = process.env): Config {
+  const result = env.safeParse(source);
+  if (!result.success) {
+    const problems = result.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('\n  ');
+    throw new Error(`bad server settings:\n  ${problems}`);
+  }
+  return result.data;
+}

@@ -1,0 +1,12 @@
+import type { Clock } from '../clock.ts';
+import type { DeviceRegistry } from '../ingest/device-registry.ts';
+import type { LiveHub } from '../live/hub.ts';
+import type { Store } from '../store/index.ts';
+
+/** What the HTTP routes work with. */
+export interface ApiDeps {
+  store: Store;
+  registry: DeviceRegistry;
+  hub: LiveHub;
+  clock: Clock;
+}

@@ -1,0 +1,42 @@
+import { Hono } from 'hono';
+import { z } from 'zod';
+import { regionId } from '../../protocol/v1.ts';
+import { readBody } from '../body.ts';
+import type { ApiDeps } from '../deps.ts';
+import { ApiError } from '../errors.ts';
+
+const newChair = z.object({ name: z.string().trim().min(1, 'a chair needs a name').max(60) });
+const regionSelection = z.object({ region: regionId });
+
+export function chairRoutes({ store, registry, hub, clock }: ApiDeps) {
+  return new Hono()
+    .get('/', (c) => {
+      const devices = store.devices.list();
+      const chairs = store.chairs.list().map((chair) => {
+        const session = store.sessions.openForChair(chair.id);
+        return {
+          ...chair,
+          devices: devices
+            .filter((d) => d.chairId === chair.id)
+            .map((d) => ({ id: d.id, name: d.name, fw: d.fw, online: registry.isOnline(d.id), lastSeenAt: d.lastSeenAt })),
+          session: session
+            ? { id: session.id, operatorId: session.operatorId, patientRef: session.patientRef, startedAt: session.startedAt }
+            : null,
+        };
+      });
+      return c.json(chairs);
+    })
+    .post('/', async (c) => {
+      const { name } = await readBody(c, newChair);
+      const chair = store.chairs.create(name, clock.now());
+      return c.json({ id: chair.id, name: chair.name, createdAt: chair.createdAt }, 201);
+    })
+    .put('/:id/region', async (c) => {
+      const chairId = c.req.param('id');
+      if (!store.chairs.get(chairId)) throw ApiError.notFound(`chair ${chairId}`);
+      const { region } = await readBody(c, regionSelection);
+      registry.selectRegion(chairId, region);
+      hub.emit('region', { chairId, region });
+      return c.json({ chairId, region });
+    });
+}

@@ -1,0 +1,65 @@
+import { Hono } from 'hono';
+import { z } from 'zod';
+import { InhibitReason } from '../../protocol/v1.ts';
+import { OpenSessionExists, type Session } from '../../store/sessions.ts';
+import { readBody } from '../body.ts';
+import type { ApiDeps } from '../deps.ts';
+import { ApiError } from '../errors.ts';
+
+/** The clinic's pseudonymous patient code. No spaces, so a name cannot slip in as "Jane Doe". */
+export const patientRef = z
+  .string()
+  .trim()
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,39}$/, 'use the clinic\'s patient code (letters, digits, ".", "-", "_"; no names)');
+
+const newSession = z.object({
+  chairId: z.string().min(1, 'pick a chair'),
+  operatorId: z.string().trim().min(1, 'who is operating?').max(64),
+  patientRef,
+  planId: z.string().min(1).nullable().optional(),
+});
+
+export function sessionRoutes({ store, registry, hub, clock }: ApiDeps) {
+  const withDots = (session: Session) => {
+    const { key, ...rest } = session;
+    return { ...rest, dots: store.sessions.dotCounts(key) };
+  };
+  const find = (id: string): Session => {
+    const session = store.sessions.get(id);
+    if (!session) throw ApiError.notFound(`session ${id}`);
+    return session;
+  };
+
+  return new Hono()
+    .post('/', async (c) => {
+      const input = await readBody(c, newSession);
+      if (!store.chairs.get(input.chairId)) throw ApiError.notFound(`chair ${input.chairId}`);
+      // Plans arrive with the treatment-plan feature; until then no plan id can exist.
+      if (input.planId) throw ApiError.notFound(`plan ${input.planId}`);
+      let session: Session;
+      try {
+        session = store.sessions.start({
+          chairId: input.chairId,
+          operatorId: input.operatorId,
+          patientRef: input.patientRef,
+          planId: null,
+          startedAt: clock.now(),
+        });
+      } catch (error) {
+        if (error instanceof OpenSessionExists) throw new ApiError(409, 'conflict', error.message);
+        throw error;
+      }
+      registry.release(session.chairId, InhibitReason.sessionEnded);
+      hub.emit('session', { session, change: 'started' });
+      return c.json(withDots(session), 201);
+    })
+    .get('/:id', (c) => c.json(withDots(find(c.req.param('id')))))
+    .post('/:id/end', (c) => {
+      const open = find(c.req.param('id'));
+      if (open.endedAt !== null) return c.json(withDots(open));
+      const ended = store.sessions.end(open.id, clock.now())!;
+      registry.inhibit(ended.chairId, { reason: InhibitReason.sessionEnded });
+      hub.emit('session', { session: ended, change: 'ended' });
+      return c.json(withDots(ended));
+    });
+}

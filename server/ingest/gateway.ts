@@ -1,0 +1,83 @@
+import type { WebSocket } from 'ws';
+import type { Clock } from '../clock.ts';
+import type { LiveHub } from '../live/hub.ts';
+import type { Logger } from '../log.ts';
+import { CloseCode } from '../protocol/v1.ts';
+import { Heartbeat, type HeartbeatOptions } from '../sockets/heartbeat.ts';
+import type { Store } from '../store/index.ts';
+import { DeviceLink } from './device-link.ts';
+import { DeviceRegistry } from './device-registry.ts';
+import { GroupCommit, type Committed, type GroupCommitOptions } from './group-commit.ts';
+
+export interface GatewayOptions {
+  store: Store;
+  hub: LiveHub;
+  clock: Clock;
+  log: Logger;
+  groupCommit: GroupCommitOptions;
+  heartbeat: HeartbeatOptions;
+  helloTimeoutMs: number;
+}
+
+/** The device side of the server: sockets in, group commits to the store, acks and live events out. */
+export function createDeviceGateway(options: GatewayOptions) {
+  const { store, hub, log } = options;
+  const registry = new DeviceRegistry(store);
+  const heartbeat = new Heartbeat(options.heartbeat);
+
+  const commit = new GroupCommit(store.ingest, options.groupCommit, {
+    committed(result) {
+      for (const device of result.devices) device.ack();
+      publish(hub, result);
+    },
+    failed(error, devices) {
+      // Nothing of the batch was acknowledged. Roll the watermarks back and drop the sockets so
+      // that each device reconnects and resends it: lost from memory, not from the clinic.
+      log.error({ err: error, devices: devices.length }, 'group commit failed; devices will resend');
+      for (const device of devices) {
+        device.acceptedSeq = device.storedSeq;
+        device.link?.close(CloseCode.serverError, 'the server could not store your data: reconnect and resend');
+      }
+    },
+  });
+
+  const context = { ...options, registry, commit };
+
+  return {
+    registry,
+    /** Takes a freshly upgraded device socket. */
+    accept(socket: WebSocket, address: string | null): DeviceLink {
+      heartbeat.watch(socket);
+      return new DeviceLink(socket, address, context);
+    },
+    /** Commits what is pending and says goodbye to every device. */
+    close(): void {
+      heartbeat.stop();
+      commit.flush();
+      for (const connection of registry.connections()) connection.close(CloseCode.serverShutdown, 'server shutting down');
+    },
+  };
+}
+
+export type DeviceGateway = ReturnType<typeof createDeviceGateway>;
+
+function publish(hub: LiveHub, result: Committed): void {
+  const byDevice = new Map<string, Committed['dots']>();
+  for (const dot of result.dots) {
+    const list = byDevice.get(dot.deviceId) ?? [];
+    list.push(dot);
+    byDevice.set(dot.deviceId, list);
+  }
+  for (const [deviceId, dots] of byDevice) hub.emit('dots', { deviceId, chairId: dots[0]!.chairId, dots });
+  for (const s of result.samples) {
+    hub.emit('sample', {
+      deviceId: s.deviceId, chairId: s.chairId, madeAt: s.madeAt, cycleHz: s.cycleHz,
+      needles: s.needles, running: s.running, batteryPct: s.batteryPct,
+    });
+  }
+  for (const i of result.incidents) {
+    hub.emit('incident', {
+      deviceId: i.deviceId, chairId: i.chairId, kind: i.kind, seq: i.seq, seqTo: i.seqTo, detail: i.detail, at: i.at,
+    });
+  }
+}

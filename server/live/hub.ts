@@ -1,0 +1,61 @@
+import type { StoredDot } from '../store/ingest-writer.ts';
+import type { Session } from '../store/sessions.ts';
+import type { Logger } from '../log.ts';
+
+export interface LiveSample {
+  deviceId: string;
+  chairId: string;
+  madeAt: number;
+  cycleHz: number;
+  needles: number;
+  running: boolean;
+  batteryPct: number | undefined;
+}
+
+export interface LiveIncident {
+  deviceId: string;
+  chairId: string;
+  kind: 'refused' | 'gap';
+  seq: number | null;
+  seqTo: number | null;
+  detail: string;
+  at: number;
+}
+
+/** What the rest of the server (live views, alarms, breaks) can listen to. Emitted after commit. */
+export interface LiveEvents {
+  dots: { deviceId: string; chairId: string; dots: StoredDot[] };
+  sample: LiveSample;
+  device: { deviceId: string; chairId: string; online: boolean; at: number };
+  session: { session: Session; change: 'started' | 'ended' };
+  region: { chairId: string; region: string };
+  incident: LiveIncident;
+}
+
+type Listener<K extends keyof LiveEvents> = (payload: LiveEvents[K]) => void;
+
+/** In-process fan-out. A listener that throws is logged and never breaks ingest or other listeners. */
+export class LiveHub {
+  readonly #listeners = new Map<keyof LiveEvents, Set<Listener<never>>>();
+
+  constructor(private readonly log: Logger) {}
+
+  on<K extends keyof LiveEvents>(event: K, listener: Listener<K>): () => void {
+    const set = this.#listeners.get(event) ?? new Set();
+    set.add(listener as Listener<never>);
+    this.#listeners.set(event, set);
+    return () => set.delete(listener as Listener<never>);
+  }
+
+  emit<K extends keyof LiveEvents>(event: K, payload: LiveEvents[K]): void {
+    const set = this.#listeners.get(event);
+    if (!set) return;
+    for (const listener of set) {
+      try {
+        (listener as Listener<K>)(payload);
+      } catch (error) {
+        this.log.error({ err: error, event }, 'live listener failed');
+      }
+    }
+  }
+}

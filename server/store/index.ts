@@ -1,0 +1,24 @@
+import { chairStore } from './chairs.ts';
+import { openDatabase } from './db.ts';
+import { deviceStore } from './devices.ts';
+import { ingestWriter } from './ingest-writer.ts';
+import { sessionStore } from './sessions.ts';
+import { settingsStore } from './settings.ts';
+import { telemetryStore } from './telemetry.ts';
+
+/** The clinic's durable state: one SQLite file, one repository per table family. */
+export function openStore(dataDir: string) {
+  const db = openDatabase(dataDir);
+  return {
+    db,
+    chairs: chairStore(db),
+    devices: deviceStore(db),
+    sessions: sessionStore(db),
+    telemetry: telemetryStore(db),
+    settings: settingsStore(db),
+    ingest: ingestWriter(db),
+    close: () => db.close(),
+  };
+}
+
+export type Store = ReturnType<typeof openStore>;

@@ -1,0 +1,118 @@
+import type { Database } from 'better-sqlite3';
+
+/**
+ * Schema versions, applied in order at start. A released migration is never edited: a change is a
+ * new entry. `PRAGMA user_version` records how far a database file has come.
+ */
+const migrations: readonly string[] = [
+  /* 1: the foundation */ `
+  CREATE TABLE settings (
+    key   TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+  ) STRICT;
+
+  CREATE TABLE chairs (
+    id              TEXT PRIMARY KEY,
+    name            TEXT NOT NULL,
+    selected_region TEXT,
+    created_at      INTEGER NOT NULL
+  ) STRICT;
+
+  -- key: a small integer that the big tables (dots, telemetry) reference instead of the text id.
+  CREATE TABLE devices (
+    key             INTEGER PRIMARY KEY,
+    id              TEXT NOT NULL UNIQUE,
+    chair_id        TEXT NOT NULL REFERENCES chairs(id),
+    name            TEXT NOT NULL,
+    token_hash      BLOB NOT NULL,
+    fw              TEXT,
+    last_seq        INTEGER NOT NULL DEFAULT 0,
+    clock_offset_ms REAL,
+    last_seen_at    INTEGER,
+    last_address    TEXT,
+    created_at      INTEGER NOT NULL
+  ) STRICT;
+  CREATE INDEX devices_by_chair ON devices(chair_id);
+
+  CREATE TABLE sessions (
+    key         INTEGER PRIMARY KEY,
+    id          TEXT NOT NULL UNIQUE,
+    chair_id    TEXT NOT NULL REFERENCES chairs(id),
+    operator_id TEXT NOT NULL,
+    patient_ref TEXT NOT NULL,
+    plan_id     TEXT,
+    started_at  INTEGER NOT NULL,
+    ended_at    INTEGER
+  ) STRICT;
+  CREATE INDEX sessions_by_chair ON sessions(chair_id, started_at);
+  CREATE UNIQUE INDEX one_open_session_per_chair ON sessions(chair_id) WHERE ended_at IS NULL;
+
+  -- Every dot, once: (device_key, seq) is the device's own idempotency key.
+  CREATE TABLE dots (
+    device_key  INTEGER NOT NULL,
+    seq         INTEGER NOT NULL,
+    made_at     INTEGER NOT NULL,
+    session_key INTEGER,
+    region      TEXT NOT NULL,
+    x           REAL,
+    y           REAL,
+    cycles      INTEGER NOT NULL,
+    dwell_ms    REAL NOT NULL,
+    needles     INTEGER NOT NULL,
+    PRIMARY KEY (device_key, seq)
+  ) STRICT, WITHOUT ROWID;
+  CREATE INDEX dots_by_session ON dots(session_key, made_at);
+
+  -- Maintained as dots arrive so that a session's totals are one indexed read.
+  CREATE TABLE session_region_counts (
+    session_key INTEGER NOT NULL,
+    region      TEXT NOT NULL,
+    dots        INTEGER NOT NULL,
+    PRIMARY KEY (session_key, region)
+  ) STRICT, WITHOUT ROWID;
+
+  -- Telemetry is folded into one row per device per second (see docs/storage.md).
+  CREATE TABLE telemetry_seconds (
+    device_key      INTEGER NOT NULL,
+    second          INTEGER NOT NULL,
+    samples         INTEGER NOT NULL,
+    running_samples INTEGER NOT NULL,
+    hz_sum          REAL NOT NULL,
+    hz_min          REAL NOT NULL,
+    hz_max          REAL NOT NULL,
+    needles         INTEGER NOT NULL,
+    battery_pct     REAL,
+    PRIMARY KEY (device_key, second)
+  ) STRICT, WITHOUT ROWID;
+
+  -- What a device sent that was refused, and the seq ranges it never delivered.
+  CREATE TABLE device_incidents (
+    id         INTEGER PRIMARY KEY,
+    device_key INTEGER NOT NULL,
+    kind       TEXT NOT NULL CHECK (kind IN ('refused', 'gap')),
+    seq        INTEGER,
+    seq_to     INTEGER,
+    detail     TEXT NOT NULL,
+    at         INTEGER NOT NULL
+  ) STRICT;
+  CREATE INDEX device_incidents_by_device ON device_incidents(device_key, at);
+  `,
+];
+
+export const SCHEMA_VERSION = migrations.length;
+
+export function migrate(db: Database): void {
+  const current = db.pragma('user_version', { simple: true }) as number;
+  if (current > SCHEMA_VERSION) {
+    throw new Error(
+      `the database is at schema version ${current}, newer than this server knows (${SCHEMA_VERSION}); run a newer Stipple`,
+    );
+  }
+  const apply = db.transaction(() => {
+    for (let version = current + 1; version <= SCHEMA_VERSION; version++) {
+      db.exec(migrations[version - 1]!);
+      db.pragma(`user_version = ${version}`);
+    }
+  });
+  apply();
+}

@@ -1,0 +1,88 @@
+import type { Db } from './db.ts';
+import { newId } from './ids.ts';
+
+export interface Session {
+  key: number;
+  id: string;
+  chairId: string;
+  operatorId: string;
+  patientRef: string;
+  planId: string | null;
+  startedAt: number;
+  endedAt: number | null;
+}
+
+export interface DotCounts {
+  total: number;
+  byRegion: Record<string, number>;
+}
+
+export class OpenSessionExists extends Error {
+  constructor(readonly chairId: string) {
+    super(`chair ${chairId} already has an open session`);
+  }
+}
+
+const columns = `key, id, chair_id AS chairId, operator_id AS operatorId, patient_ref AS patientRef,
+  plan_id AS planId, started_at AS startedAt, ended_at AS endedAt`;
+
+export function sessionStore(db: Db) {
+  const insert = db.prepare(
+    `INSERT INTO sessions (id, chair_id, operator_id, patient_ref, plan_id, started_at)
+     VALUES (@id, @chairId, @operatorId, @patientRef, @planId, @startedAt)`,
+  );
+  const byId = db.prepare<[string], Session>(`SELECT ${columns} FROM sessions WHERE id = ?`);
+  const openByChair = db.prepare<[string], Session>(
+    `SELECT ${columns} FROM sessions WHERE chair_id = ? AND ended_at IS NULL`,
+  );
+  const latestByChair = db.prepare<[string], Session>(
+    `SELECT ${columns} FROM sessions WHERE chair_id = ? ORDER BY started_at DESC, key DESC LIMIT 1`,
+  );
+  const open = db.prepare<[], Session>(`SELECT ${columns} FROM sessions WHERE ended_at IS NULL`);
+  const end = db.prepare('UPDATE sessions SET ended_at = ? WHERE id = ? AND ended_at IS NULL');
+  const counts = db.prepare<[number], { region: string; dots: number }>(
+    'SELECT region, dots FROM session_region_counts WHERE session_key = ? ORDER BY region',
+  );
+
+  return {
+    start(input: Omit<Session, 'key' | 'id' | 'endedAt'>): Session {
+      const id = newId('se');
+      try {
+        insert.run({ id, ...input });
+      } catch (error) {
+        if (isUniqueViolation(error)) throw new OpenSessionExists(input.chairId);
+        throw error;
+      }
+      return byId.get(id)!;
+    },
+    /** Ends the session if it is open; ending an ended one changes nothing. */
+    end(id: string, now: number): Session | undefined {
+      end.run(now, id);
+      return byId.get(id);
+    },
+    get: (id: string): Session | undefined => byId.get(id),
+    openForChair: (chairId: string): Session | undefined => openByChair.get(chairId),
+    latestForChair: (chairId: string): Session | undefined => latestByChair.get(chairId),
+    listOpen: (): Session[] => open.all(),
+    dotCounts(key: number): DotCounts {
+      const byRegion: Record<string, number> = {};
+      let total = 0;
+      for (const row of counts.all(key)) {
+        byRegion[row.region] = row.dots;
+        total += row.dots;
+      }
+      return { total, byRegion };
+    },
+  };
+}
+
+function isUniqueViolation(error: unknown): boolean {
+  return (
+    typeof error === 'object' &&
+    error !== null &&
+    'code' in error &&
+    error.code === 'SQLITE_CONSTRAINT_UNIQUE'
+  );
+}
+
+export type SessionStore = ReturnType<typeof sessionStore>;
