@@ -1,18 +1,14 @@
 import { Hono } from 'hono';
-import { z } from 'zod';
-import { regionId } from '../../protocol/v1.ts';
+import { newChairBody, regionSelectionBody, type ChairSummary } from '../../protocol/api.ts';
 import { readBody } from '../body.ts';
 import type { ApiDeps } from '../deps.ts';
 import { ApiError } from '../errors.ts';
-
-const newChair = z.object({ name: z.string().trim().min(1, 'a chair needs a name').max(60) });
-const regionSelection = z.object({ region: regionId });
 
 export function chairRoutes({ store, registry, hub, clock }: ApiDeps) {
   return new Hono()
     .get('/', (c) => {
       const devices = store.devices.list();
-      const chairs = store.chairs.list().map((chair) => {
+      const chairs = store.chairs.list().map((chair): ChairSummary => {
         const session = store.sessions.openForChair(chair.id);
         return {
           ...chair,
@@ -27,14 +23,14 @@ export function chairRoutes({ store, registry, hub, clock }: ApiDeps) {
       return c.json(chairs);
     })
     .post('/', async (c) => {
-      const { name } = await readBody(c, newChair);
+      const { name } = await readBody(c, newChairBody);
       const chair = store.chairs.create(name, clock.now());
       return c.json({ id: chair.id, name: chair.name, createdAt: chair.createdAt }, 201);
     })
     .put('/:id/region', async (c) => {
       const chairId = c.req.param('id');
       if (!store.chairs.get(chairId)) throw ApiError.notFound(`chair ${chairId}`);
-      const { region } = await readBody(c, regionSelection);
+      const { region } = await readBody(c, regionSelectionBody);
       registry.selectRegion(chairId, region);
       hub.emit('region', { chairId, region });
       return c.json({ chairId, region });

@@ -1,14 +1,9 @@
 import { Hono } from 'hono';
-import { z } from 'zod';
 import { hashToken, newToken } from '../../auth/tokens.ts';
+import { newDeviceBody } from '../../protocol/api.ts';
 import { readBody } from '../body.ts';
 import type { ApiDeps } from '../deps.ts';
 import { ApiError } from '../errors.ts';
-
-const newDevice = z.object({
-  chairId: z.string().min(1, 'pick the chair this handpiece works at'),
-  name: z.string().trim().min(1, 'a device needs a name').max(60),
-});
 
 export function deviceRoutes({ store, registry, clock }: ApiDeps) {
   return new Hono()
@@ -18,7 +13,7 @@ export function deviceRoutes({ store, registry, clock }: ApiDeps) {
       ),
     )
     .post('/', async (c) => {
-      const { chairId, name } = await readBody(c, newDevice);
+      const { chairId, name } = await readBody(c, newDeviceBody);
       if (!store.chairs.get(chairId)) throw ApiError.notFound(`chair ${chairId}`);
       const token = newToken();
       const device = store.devices.create({ chairId, name, tokenHash: hashToken(token), now: clock.now() });

@@ -1,26 +1,13 @@
 import { Hono } from 'hono';
-import { z } from 'zod';
+import { newSessionBody, type SessionView } from '../../protocol/api.ts';
 import { InhibitReason } from '../../protocol/v1.ts';
 import { OpenSessionExists, type Session } from '../../store/sessions.ts';
 import { readBody } from '../body.ts';
 import type { ApiDeps } from '../deps.ts';
 import { ApiError } from '../errors.ts';
 
-/** The clinic's pseudonymous patient code. No spaces, so a name cannot slip in as "Jane Doe". */
-export const patientRef = z
-  .string()
-  .trim()
-  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,39}$/, 'use the clinic\'s patient code (letters, digits, ".", "-", "_"; no names)');
-
-const newSession = z.object({
-  chairId: z.string().min(1, 'pick a chair'),
-  operatorId: z.string().trim().min(1, 'who is operating?').max(64),
-  patientRef,
-  planId: z.string().min(1).nullable().optional(),
-});
-
 export function sessionRoutes({ store, registry, hub, clock }: ApiDeps) {
-  const withDots = (session: Session) => {
+  const withDots = (session: Session): SessionView => {
     const { key, ...rest } = session;
     return { ...rest, dots: store.sessions.dotCounts(key) };
   };
@@ -32,7 +19,7 @@ export function sessionRoutes({ store, registry, hub, clock }: ApiDeps) {
 
   return new Hono()
     .post('/', async (c) => {
-      const input = await readBody(c, newSession);
+      const input = await readBody(c, newSessionBody);
       if (!store.chairs.get(input.chairId)) throw ApiError.notFound(`chair ${input.chairId}`);
       // Plans arrive with the treatment-plan feature; until then no plan id can exist.
       if (input.planId) throw ApiError.notFound(`plan ${input.planId}`);

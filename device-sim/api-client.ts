@@ -1,0 +1,50 @@
+import { z } from 'zod';
+import {
+  apiError,
+  chairSummary,
+  createdChair,
+  pairedDevice,
+  sessionView,
+  type NewSessionBody,
+} from '../server/protocol/api.ts';
+
+export class ApiRequestError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** The few HTTP calls of protocol v1 that provisioning needs, with answers checked against the schemas. */
+export class StippleApi {
+  constructor(
+    private readonly baseUrl: string,
+    private readonly adminToken: string,
+  ) {}
+
+  chairs = () => this.#call('GET', '/api/chairs', undefined, z.array(chairSummary));
+  createChair = (name: string) => this.#call('POST', '/api/chairs', { name }, createdChair);
+  pairDevice = (chairId: string, name: string) => this.#call('POST', '/api/devices', { chairId, name }, pairedDevice);
+  devices = () => this.#call('GET', '/api/devices', undefined, z.array(z.object({ id: z.string(), chairId: z.string() })));
+  startSession = (body: NewSessionBody) => this.#call('POST', '/api/sessions', body, sessionView);
+  endSession = (id: string) => this.#call('POST', `/api/sessions/${id}/end`, undefined, sessionView);
+  session = (id: string) => this.#call('GET', `/api/sessions/${id}`, undefined, sessionView);
+
+  async #call<S extends z.ZodType>(method: string, path: string, body: unknown, schema: S): Promise<z.infer<S>> {
+    const response = await fetch(new URL(path, this.baseUrl), {
+      method,
+      headers: { authorization: `Bearer ${this.adminToken}`, ...(body !== undefined && { 'content-type': 'application/json' }) },
+      ...(body !== undefined && { body: JSON.stringify(body) }),
+    });
+    const json: unknown = await response.json();
+    if (!response.ok) {
+      const error = apiError.safeParse(json);
+      const { code, message } = error.success ? error.data.error : { code: 'unknown', message: response.statusText };
+      throw new ApiRequestError(response.status, code, `${method} ${path}: ${response.status} ${message}`);
+    }
+    return schema.parse(json);
+  }
+}

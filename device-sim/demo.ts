@@ -1,0 +1,62 @@
+import { Command } from 'commander';
+import { join } from 'node:path';
+import { startServer } from '../server/app.ts';
+import { newToken } from '../server/auth/tokens.ts';
+import { readConfig } from '../server/config.ts';
+import { createLogger } from '../server/log.ts';
+import { withStreamOptions, type StreamOptions } from './options.ts';
+import { showProgress } from './progress.ts';
+import { Simulator } from './simulator.ts';
+
+/**
+ * `npm run demo`: the edge server and simulated handpieces in one process, with a session open on
+ * every chair, so that a newcomer sees Stipple working in one command.
+ */
+const options = withStreamOptions(
+  new Command('stipple-demo').description('Run the Stipple edge server with simulated handpieces.'),
+)
+  .parse()
+  .opts<StreamOptions>();
+
+const config = readConfig();
+// A fresh admin token each run unless one is set: the server keeps only its hash, the simulator
+// gets it in memory, and it is printed so that the API can be tried by hand.
+const adminToken = config.STIPPLE_ADMIN_TOKEN ?? newToken();
+const server = await startServer({
+  dataDir: config.STIPPLE_DATA_DIR,
+  port: config.PORT,
+  host: config.HOST,
+  adminToken,
+  telemetryRetentionDays: config.STIPPLE_TELEMETRY_DAYS,
+  log: createLogger(process.env.LOG_LEVEL ?? 'warn'),
+});
+const simulator = await Simulator.start({
+  serverUrl: server.url,
+  adminToken,
+  ...options,
+  stateDir: join(config.STIPPLE_DATA_DIR, 'sim'),
+  startSessions: true,
+});
+
+process.stdout.write(
+  [
+    '',
+    `  Stipple is running at ${server.url}`,
+    `  ${options.chairs} simulated chair(s) streaming; data in ${config.STIPPLE_DATA_DIR}`,
+    `  Admin token for this run: ${adminToken}`,
+    `  Try: curl -H "Authorization: Bearer ${adminToken}" ${server.url}/api/chairs`,
+    '  Ctrl-C stops both.',
+    '',
+    '',
+  ].join('\n'),
+);
+const stopProgress = showProgress(simulator);
+
+const stop = async () => {
+  stopProgress();
+  await simulator.stop();
+  await server.close();
+  process.exit(0);
+};
+process.once('SIGINT', () => void stop());
+process.once('SIGTERM', () => void stop());

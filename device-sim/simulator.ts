@@ -1,0 +1,167 @@
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { z } from 'zod';
+import { DEVICE_PATH } from '../server/protocol/v1.ts';
+import { StippleApi } from './api-client.ts';
+import { DeviceClient, type ConnectionState, type DeviceData } from './device-client.ts';
+import { HandpieceScript, type ScriptEvent } from './handpiece-script.ts';
+import { FileOutbox, MemoryOutbox } from './outbox.ts';
+
+export const SCENARIOS = ['steady'] as const;
+export type Scenario = (typeof SCENARIOS)[number];
+
+export interface SimulatorOptions {
+  /** The edge server, e.g. http://localhost:8080 */
+  serverUrl: string;
+  adminToken: string;
+  chairs: number;
+  /** Virtual seconds per real second: 60 plays an hour in a minute. */
+  speed: number;
+  seed: number;
+  scenario: Scenario;
+  /** Telemetry samples per second per handpiece (virtual time). */
+  telHz?: number;
+  /** Where device credentials and outboxes live; without it they live in memory only. */
+  stateDir?: string;
+  /** Start a session on every chair that has none (for demos). */
+  startSessions?: boolean;
+  tickMs?: number;
+  /** Real time, ms epoch. */
+  now?: () => number;
+}
+
+export interface SimChair {
+  name: string;
+  chairId: string;
+  client: DeviceClient;
+  script: HandpieceScript;
+  /** Dots this chair's handpiece has made (each once, whatever was resent). */
+  dotsMade: number;
+}
+
+export interface ChairStats {
+  name: string;
+  state: ConnectionState;
+  sent: number;
+  acked: number;
+  dots: number;
+  inhibited: boolean;
+  region: string;
+}
+
+const credentials = z.record(z.string(), z.object({ chairId: z.string(), deviceId: z.string(), token: z.string() }));
+type Credentials = z.infer<typeof credentials>;
+
+/** Simulated handpieces, one per chair, streaming to an edge server as real ones would. */
+export class Simulator {
+  #timer: NodeJS.Timeout | undefined;
+
+  private constructor(
+    readonly chairs: SimChair[],
+    private readonly options: SimulatorOptions,
+  ) {}
+
+  static async start(options: SimulatorOptions): Promise<Simulator> {
+    const now = options.now ?? Date.now;
+    const api = new StippleApi(options.serverUrl, options.adminToken);
+    const deviceUrl = new URL(DEVICE_PATH, options.serverUrl.replace(/^http/, 'ws')).toString();
+    const provisioned = await provision(api, options);
+    const startAt = now();
+    const chairs = provisioned.map(({ name, chairId, deviceId, token }, i) => {
+      const outbox = options.stateDir ? new FileOutbox(join(options.stateDir, `${deviceId}.outbox.jsonl`)) : new MemoryOutbox();
+      const client = new DeviceClient({ url: deviceUrl, deviceId, token, fw: 'stipple-sim/1', outbox });
+      const script = new HandpieceScript({ seed: options.seed * 1000 + i + 1, startAt, telHz: options.telHz ?? 10 });
+      return { name, chairId, client, script, dotsMade: 0 };
+    });
+    const simulator = new Simulator(chairs, options);
+    for (const chair of chairs) chair.client.start();
+    simulator.#run(startAt, now);
+    return simulator;
+  }
+
+  stats(): ChairStats[] {
+    return this.chairs.map(({ name, client, script, dotsMade }) => ({
+      name,
+      state: client.state,
+      sent: client.sentSeq,
+      acked: client.ackedSeq,
+      dots: dotsMade,
+      inhibited: client.inhibit !== null,
+      region: script.region,
+    }));
+  }
+
+  /** Stops making new events; the devices stay connected to deliver what they hold. */
+  halt(): void {
+    clearInterval(this.#timer);
+    this.#timer = undefined;
+  }
+
+  /** Resolves once every device's outbox is empty (everything acknowledged). */
+  async delivered(timeoutMs = 30_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (this.chairs.some((c) => c.client.unacked > 0)) {
+      if (Date.now() > deadline) throw new Error('the simulator still holds unacknowledged messages');
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  }
+
+  async stop(): Promise<void> {
+    this.halt();
+    await Promise.all(this.chairs.map((c) => c.client.stop()));
+  }
+
+  #run(startAt: number, now: () => number): void {
+    const { speed, tickMs = 100 } = this.options;
+    this.#timer = setInterval(() => {
+      const virtualNow = startAt + (now() - startAt) * speed;
+      for (const chair of this.chairs) {
+        const events = chair.script.advance(virtualNow, chair.client.inhibit !== null);
+        if (events.length === 0) continue;
+        chair.dotsMade += events.filter((e) => e.kind === 'dot').length;
+        chair.client.send(events.map(toMessage));
+      }
+    }, tickMs);
+  }
+}
+
+function toMessage(event: ScriptEvent): DeviceData {
+  const ts = Math.round(event.at);
+  if (event.kind === 'tel') {
+    const { cycleHz, needles, running, batteryPct } = event;
+    return { type: 'tel', ts, cycleHz, needles, running, batteryPct };
+  }
+  const { region, x, y, cycles, dwellMs, needles } = event;
+  return { type: 'dot', ts, region, x, y, cycles, dwellMs, needles };
+}
+
+/** Finds or creates "Chair 1…N", pairs a handpiece to each (reusing saved credentials), starts sessions. */
+async function provision(api: StippleApi, options: SimulatorOptions) {
+  const { stateDir } = options;
+  const file = stateDir ? join(stateDir, 'devices.json') : undefined;
+  const saved: Credentials = file && existsSync(file) ? credentials.parse(JSON.parse(readFileSync(file, 'utf8'))) : {};
+  const chairs = await api.chairs();
+  const knownDevices = new Set((await api.devices()).map((d) => d.id));
+  const result = [];
+  for (let i = 1; i <= options.chairs; i++) {
+    const name = `Chair ${i}`;
+    const existing = chairs.find((c) => c.name === name);
+    const chairId = existing?.id ?? (await api.createChair(name)).id;
+    let device = saved[name];
+    if (!device || device.chairId !== chairId || !knownDevices.has(device.deviceId)) {
+      const paired = await api.pairDevice(chairId, `Handpiece ${i}`);
+      device = { chairId, deviceId: paired.id, token: paired.token };
+      saved[name] = device;
+    }
+    if (options.startSessions && !existing?.session) {
+      await api.startSession({ chairId, operatorId: `op-${i}`, patientRef: `DEMO-${String(i).padStart(3, '0')}` });
+    }
+    result.push({ name, ...device });
+  }
+  if (stateDir && file) {
+    mkdirSync(stateDir, { recursive: true });
+    writeFileSync(file, JSON.stringify(saved, null, 2));
+    chmodSync(file, 0o600); // device tokens: the handpieces' own secrets
+  }
+  return result;
+}
