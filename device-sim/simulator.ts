@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { DEVICE_PATH } from '../server/protocol/v1.ts';
 import { StippleApi } from './api-client.ts';
-import { DeviceClient, type ConnectionState, type DeviceData } from './device-client.ts';
+import { DeviceClient, type ConnectionState, type DeviceClientOptions, type DeviceData } from './device-client.ts';
 import { HandpieceScript, type ScriptEvent } from './handpiece-script.ts';
 import { FileOutbox, MemoryOutbox } from './outbox.ts';
 
@@ -26,6 +26,7 @@ export interface SimulatorOptions {
   /** Start a session on every chair that has none (for demos). */
   startSessions?: boolean;
   tickMs?: number;
+  reconnect?: DeviceClientOptions['reconnect'];
   /** Real time, ms epoch. */
   now?: () => number;
 }
@@ -69,7 +70,7 @@ export class Simulator {
     const startAt = now();
     const chairs = provisioned.map(({ name, chairId, deviceId, token }, i) => {
       const outbox = options.stateDir ? new FileOutbox(join(options.stateDir, `${deviceId}.outbox.jsonl`)) : new MemoryOutbox();
-      const client = new DeviceClient({ url: deviceUrl, deviceId, token, fw: 'stipple-sim/1', outbox });
+      const client = new DeviceClient({ url: deviceUrl, deviceId, token, fw: 'stipple-sim/1', outbox, reconnect: options.reconnect });
       const script = new HandpieceScript({ seed: options.seed * 1000 + i + 1, startAt, telHz: options.telHz ?? 10 });
       return { name, chairId, client, script, dotsMade: 0 };
     });
