@@ -78,7 +78,9 @@ export class FileOutbox extends MemoryOutbox {
   }
 
   override close(): void {
+    if (this.#fd < 0) return;
     closeSync(this.#fd);
+    this.#fd = -1;
   }
 
   #load(text: string): void {

@@ -120,14 +120,15 @@ export class Simulator {
         const events = chair.script.advance(virtualNow, chair.client.inhibit !== null);
         if (events.length === 0) continue;
         chair.dotsMade += events.filter((e) => e.kind === 'dot').length;
-        chair.client.send(events.map(toMessage));
+        // The script runs in simulated time; the device clock stays a wall clock, as a real one is.
+        chair.client.send(events.map((e) => toMessage(e, startAt + (e.at - startAt) / speed)));
       }
     }, tickMs);
   }
 }
 
-function toMessage(event: ScriptEvent): DeviceData {
-  const ts = Math.round(event.at);
+function toMessage(event: ScriptEvent, deviceTime: number): DeviceData {
+  const ts = Math.round(deviceTime);
   if (event.kind === 'tel') {
     const { cycleHz, needles, running, batteryPct } = event;
     return { type: 'tel', ts, cycleHz, needles, running, batteryPct };
