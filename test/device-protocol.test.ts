@@ -20,6 +20,7 @@ async function connect() {
   return device;
 }
 
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const storedDots = () => count(server.dataDir, 'SELECT count(*) AS n FROM dots');
 
 beforeEach(async () => {
@@ -255,7 +256,9 @@ describe('a dot belongs to the session open when it was made', () => {
     device.send(tel(1));
     await device.acked(1);
     const session = await server.api.startSession({ chairId: ids.chairId, operatorId: 'op-1', patientRef: 'P-0001' });
-    const madeDuringSession = Date.now();
+    await sleep(50);
+    const madeDuringSession = Date.now(); // made mid-session, but the device could not send it then
+    await sleep(50);
     await server.api.endSession(session.id);
     const next = await server.api.startSession({ chairId: ids.chairId, operatorId: 'op-1', patientRef: 'P-0002' });
     device.send([dot(2, { ts: madeDuringSession }), dot(3)]);
@@ -269,7 +272,7 @@ describe('a dot belongs to the session open when it was made', () => {
     device.send(tel(1));
     const before = Date.now();
     await device.acked(1);
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    await sleep(50);
     const session = await server.api.startSession({ chairId: ids.chairId, operatorId: 'op-1', patientRef: 'P-0001' });
     device.send([dot(2, { ts: before }), dot(3)]);
     await device.acked(3);

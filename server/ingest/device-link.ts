@@ -136,9 +136,12 @@ export class DeviceLink implements DeviceConnection {
     if (!this.#advance(device, message.seq, now)) return true;
     device.clock.observe(message.ts, now);
     const madeAt = device.clock.toServerTime(message.ts);
+    // Written out field by field: this runs for every message, and spreads cost allocations.
     if (message.type === 'dot') {
       this.ctx.commit.addDot(device, {
-        ...origin(device),
+        deviceKey: device.key,
+        deviceId: device.id,
+        chairId: device.chairId,
         seq: message.seq,
         madeAt,
         region: message.region ?? this.ctx.registry.selectedRegion(device.chairId) ?? UNASSIGNED_REGION,
@@ -150,7 +153,9 @@ export class DeviceLink implements DeviceConnection {
       });
     } else {
       this.ctx.commit.addSample(device, {
-        ...origin(device),
+        deviceKey: device.key,
+        deviceId: device.id,
+        chairId: device.chairId,
         madeAt,
         cycleHz: message.cycleHz,
         needles: message.needles,

@@ -7,12 +7,15 @@ export type SeqVerdict =
   /** The device skipped seqs: they are lost on its side. */
   | { kind: 'gap'; from: number; to: number };
 
+const DUPLICATE: SeqVerdict = Object.freeze({ kind: 'duplicate' });
+const NEXT: SeqVerdict = Object.freeze({ kind: 'next' });
+
 /** Classifies an incoming seq against the highest one already taken in. Pure. */
 export function judgeSeq(acceptedSeq: number, seq: number): SeqVerdict {
-  if (seq <= acceptedSeq) return { kind: 'duplicate' };
+  if (seq <= acceptedSeq) return DUPLICATE;
   // A device's very first message may start anywhere: its counter outlives pairings.
   if (acceptedSeq > 0 && seq > acceptedSeq + 1) return { kind: 'gap', from: acceptedSeq + 1, to: seq - 1 };
-  return { kind: 'next' };
+  return NEXT;
 }
 
 /** A device's socket, as the ingest sees it. */

@@ -69,15 +69,6 @@ function publish(hub: LiveHub, result: Committed): void {
     byDevice.set(dot.deviceId, list);
   }
   for (const [deviceId, dots] of byDevice) hub.emit('dots', { deviceId, chairId: dots[0]!.chairId, dots });
-  for (const s of result.samples) {
-    hub.emit('sample', {
-      deviceId: s.deviceId, chairId: s.chairId, madeAt: s.madeAt, cycleHz: s.cycleHz,
-      needles: s.needles, running: s.running, batteryPct: s.batteryPct,
-    });
-  }
-  for (const i of result.incidents) {
-    hub.emit('incident', {
-      deviceId: i.deviceId, chairId: i.chairId, kind: i.kind, seq: i.seq, seqTo: i.seqTo, detail: i.detail, at: i.at,
-    });
-  }
+  for (const sample of result.samples) hub.emit('sample', sample);
+  for (const incident of result.incidents) hub.emit('incident', incident);
 }

@@ -155,12 +155,14 @@ interface SecondRow {
 }
 
 /** Folds samples into one row per device per second before they touch the database. */
-function foldSamples(samples: readonly SampleWrite[]): Iterable<SecondRow> {
-  const rows = new Map<string, SecondRow>();
+function foldSamples(samples: readonly SampleWrite[]): SecondRow[] {
+  const rows: SecondRow[] = [];
+  const byDevice = new Map<number, Map<number, SecondRow>>();
   for (const s of samples) {
     const second = Math.floor(s.madeAt / 1000);
-    const id = `${s.deviceKey}:${second}`;
-    const row = rows.get(id);
+    let seconds = byDevice.get(s.deviceKey);
+    if (!seconds) byDevice.set(s.deviceKey, (seconds = new Map()));
+    const row = seconds.get(second);
     if (row) {
       row.samples += 1;
       row.runningSamples += s.running ? 1 : 0;
@@ -170,12 +172,14 @@ function foldSamples(samples: readonly SampleWrite[]): Iterable<SecondRow> {
       row.needles = s.needles;
       row.batteryPct = s.batteryPct ?? row.batteryPct;
     } else {
-      rows.set(id, {
+      const fresh: SecondRow = {
         deviceKey: s.deviceKey, second, samples: 1, runningSamples: s.running ? 1 : 0,
         hzSum: s.cycleHz, hzMin: s.cycleHz, hzMax: s.cycleHz, needles: s.needles,
         batteryPct: s.batteryPct ?? null,
-      });
+      };
+      seconds.set(second, fresh);
+      rows.push(fresh);
     }
   }
-  return rows.values();
+  return rows;
 }

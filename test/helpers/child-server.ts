@@ -13,15 +13,15 @@ export async function freePort(): Promise<number> {
   return port;
 }
 
-/** `server/main.ts` as its own process, the way the edge box runs it, so that it can be killed -9. */
+/** `server/main.ts` (or another server script) as its own process, the way the edge box runs it, so that it can be killed -9. */
 export class ChildServer {
   private constructor(
     private readonly child: ChildProcess,
     readonly url: string,
   ) {}
 
-  static async start(dataDir: string, port: number): Promise<ChildServer> {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
+  static async start(dataDir: string, port: number, script = 'server/main.ts'): Promise<ChildServer> {
+    const child = spawn(process.execPath, ['--import', 'tsx', script], {
       cwd: repoRoot,
       env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', STIPPLE_DATA_DIR: dataDir, STIPPLE_ADMIN_TOKEN: ADMIN_TOKEN, LOG_LEVEL: 'warn' },
       stdio: ['ignore', 'pipe', 'pipe'],
