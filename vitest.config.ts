@@ -1,5 +1,7 @@
 import { defineConfig } from 'vitest/config';
 
+const report = process.env.STIPPLE_TEST_REPORT;
+
 export default defineConfig({
   test: {
     include: ['server/**/*.test.ts', 'device-sim/**/*.test.ts', 'test/**/*.test.ts'],
@@ -7,5 +9,8 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    // CI reads its pass/fail count from the JSON report, not from the console summary.
+    reporters: report ? ['default', 'json'] : ['default'],
+    ...(report && { outputFile: { json: report } }),
   },
 });
