@@ -1,4 +1,5 @@
 import js from '@eslint/js';
+import svelte from 'eslint-plugin-svelte';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
@@ -6,6 +7,7 @@ export default tseslint.config(
   { ignores: ['node_modules/', 'data/', 'web/build/', 'web/.svelte-kit/', 'docs/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
+  ...svelte.configs.recommended,
   {
     languageOptions: { globals: { ...globals.node } },
     rules: {
@@ -13,5 +15,15 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       'no-console': ['error', { allow: ['error'] }],
     },
+  },
+  {
+    files: ['web/src/**/*.ts', 'web/src/**/*.svelte'],
+    languageOptions: { globals: { ...globals.browser } },
+    // The dashboard is always served at the root of the edge box: there is no base path to resolve.
+    rules: { 'svelte/no-navigation-without-resolve': 'off' },
+  },
+  {
+    files: ['**/*.svelte', '**/*.svelte.ts'],
+    languageOptions: { parserOptions: { parser: tseslint.parser, extraFileExtensions: ['.svelte'] } },
   },
 );

@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { startServer } from '../server/app.ts';
 import { newToken } from '../server/auth/tokens.ts';
 import { readConfig } from '../server/config.ts';
@@ -29,6 +30,7 @@ const server = await startServer({
   adminToken,
   telemetryRetentionDays: config.STIPPLE_TELEMETRY_DAYS,
   log: createLogger(process.env.LOG_LEVEL ?? 'warn'),
+  webRoot: fileURLToPath(new URL('../web/build', import.meta.url)),
 });
 const simulator = await Simulator.start({
   serverUrl: server.url,
@@ -41,7 +43,7 @@ const simulator = await Simulator.start({
 process.stdout.write(
   [
     '',
-    `  Stipple is running at ${server.url}`,
+    `  Stipple is running at ${server.url}  (open it and sign in with the admin token below)`,
     `  ${options.chairs} simulated chair(s) streaming; data in ${config.STIPPLE_DATA_DIR}`,
     `  Admin token for this run: ${adminToken}`,
     `  Try: curl -H "Authorization: Bearer ${adminToken}" ${server.url}/api/chairs`,

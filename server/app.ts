@@ -6,10 +6,12 @@ import { systemClock, type Clock } from './clock.ts';
 import { createHttpApp } from './http/app.ts';
 import { createDeviceGateway } from './ingest/gateway.ts';
 import { defaultGroupCommit, type GroupCommitOptions } from './ingest/group-commit.ts';
+import { ChairBoard } from './live/chair-board.ts';
 import { LiveHub } from './live/hub.ts';
+import { defaultLiveChannel, LiveChannel, type LiveChannelOptions } from './live/live-channel.ts';
 import { silentLogger, type Logger } from './log.ts';
 import { MAX_FRAME_BYTES } from './protocol/v1.ts';
-import { defaultHeartbeat, type HeartbeatOptions } from './sockets/heartbeat.ts';
+import { defaultHeartbeat, Heartbeat, type HeartbeatOptions } from './sockets/heartbeat.ts';
 import { openStore } from './store/index.ts';
 
 export interface ServerOptions {
@@ -24,6 +26,9 @@ export interface ServerOptions {
   groupCommit?: Partial<GroupCommitOptions>;
   heartbeat?: Partial<HeartbeatOptions>;
   helloTimeoutMs?: number;
+  live?: Partial<LiveChannelOptions>;
+  /** The built dashboard to serve; without it the server is API and sockets only. */
+  webRoot?: string;
   /** How many days of per-second telemetry to keep (dots are kept for good). */
   telemetryRetentionDays?: number;
 }
@@ -46,12 +51,14 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const store = openStore(options.dataDir);
   const admin = resolveAdminToken(store.settings, options.adminToken);
   const hub = new LiveHub(log);
+  const heartbeat = new Heartbeat({ ...defaultHeartbeat, ...options.heartbeat });
   const gateway = createDeviceGateway({
-    store, hub, clock, log,
+    store, hub, clock, log, heartbeat,
     groupCommit: { ...defaultGroupCommit, ...options.groupCommit },
-    heartbeat: { ...defaultHeartbeat, ...options.heartbeat },
     helloTimeoutMs: options.helloTimeoutMs ?? 10_000,
   });
+  const board = new ChairBoard(store, gateway.registry, clock, hub);
+  const live = new LiveChannel(board, { ...defaultLiveChannel, ...options.live }, heartbeat, log);
 
   const retentionMs = (options.telemetryRetentionDays ?? 30) * DAY_MS;
   const prune = () => {
@@ -62,7 +69,11 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const pruneTimer = setInterval(prune, DAY_MS / 24);
   pruneTimer.unref();
 
-  const app = createHttpApp({ store, registry: gateway.registry, hub, clock, log, gateway, adminTokenHash: admin.hash });
+  const app = createHttpApp({
+    store, registry: gateway.registry, hub, clock, log, gateway, live,
+    auth: { adminTokenHash: admin.hash, sessions: store.browserSessions, clock },
+    webRoot: options.webRoot,
+  });
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES, perMessageDeflate: false });
   const server = createAdaptorServer({ fetch: app.fetch, websocket: { server: wss } });
 
@@ -81,6 +92,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     hub,
     async close() {
       clearInterval(pruneTimer);
+      heartbeat.stop();
+      live.close();
       gateway.close();
       for (const client of wss.clients) client.terminate();
       await new Promise<void>((resolve) => server.close(() => resolve()));

@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import { startServer } from './app.ts';
 import { readConfig } from './config.ts';
 import { createLogger } from './log.ts';
@@ -11,6 +12,7 @@ const server = await startServer({
   adminToken: config.STIPPLE_ADMIN_TOKEN,
   telemetryRetentionDays: config.STIPPLE_TELEMETRY_DAYS,
   log,
+  webRoot: fileURLToPath(new URL('../web/build', import.meta.url)),
 });
 
 if (server.generatedAdminToken) {

@@ -1,57 +1,78 @@
 import { upgradeWebSocket } from '@hono/node-server';
 import { getConnInfo } from '@hono/node-server/conninfo';
-import { Hono } from 'hono';
+import { Hono, type Context } from 'hono';
 import { WebSocket } from 'ws';
 import type { DeviceGateway } from '../ingest/gateway.ts';
+import type { LiveChannel } from '../live/live-channel.ts';
 import type { Logger } from '../log.ts';
+import { LIVE_PATH } from '../protocol/live.ts';
 import { DEVICE_PATH } from '../protocol/v1.ts';
-import { requireAdminToken } from './admin-auth.ts';
+import { isAuthorised, requireCaller, sameOrigin, type CallerAuth } from './caller-auth.ts';
 import type { ApiDeps } from './deps.ts';
-import { handleError, notFound } from './errors.ts';
+import { errorBody, handleError, notFound } from './errors.ts';
 import { chairRoutes } from './routes/chairs.ts';
 import { deviceRoutes } from './routes/devices.ts';
 import { sessionRoutes } from './routes/sessions.ts';
+import { signInRoutes } from './routes/sign-in.ts';
+import { webApp } from './web-app.ts';
 
 export interface HttpAppOptions extends ApiDeps {
   gateway: DeviceGateway;
-  adminTokenHash: Buffer;
+  live: LiveChannel;
+  auth: CallerAuth;
   log: Logger;
+  /** The built dashboard (adapter-static output); absent in API-only tests. */
+  webRoot?: string;
+}
+
+interface SocketHandlers {
+  receive(data: string | ArrayBuffer): void;
+  closed(): void;
+}
+
+/** Wires a hono WebSocket route to a handler that wants the raw ws socket. */
+function socketRoute(log: Logger, open: (socket: WebSocket, c: Context) => SocketHandlers) {
+  return upgradeWebSocket(
+    (c) => {
+      let handlers: SocketHandlers | undefined;
+      return {
+        onOpen(_event, ws) {
+          // Our own ws server made this socket; heartbeat and backpressure need it as such.
+          if (!(ws.raw instanceof WebSocket)) throw new Error('socket is not a ws WebSocket');
+          handlers = open(ws.raw, c);
+        },
+        onMessage: (event) => handlers?.receive(event.data as string | ArrayBuffer),
+        onClose: () => handlers?.closed(),
+      };
+    },
+    { onError: (err) => log.error({ err }, 'socket handler failed') },
+  );
 }
 
 export function createHttpApp(options: HttpAppOptions): Hono {
-  const { gateway, log } = options;
+  const { gateway, live, auth, log } = options;
   const api = new Hono()
     .get('/health', (c) => c.json({ ok: true }))
-    .use('*', requireAdminToken(options.adminTokenHash))
+    .route('/auth', signInRoutes(auth))
+    .use('*', requireCaller(auth))
     .route('/chairs', chairRoutes(options))
     .route('/devices', deviceRoutes(options))
     .route('/sessions', sessionRoutes(options));
 
   const app = new Hono();
   app.route('/api', api);
+  app.get(DEVICE_PATH, socketRoute(log, (socket, c) => gateway.accept(socket, getConnInfo(c).remote.address ?? null)));
   app.get(
-    DEVICE_PATH,
-    upgradeWebSocket(
-      (c) => {
-        const address = getConnInfo(c).remote.address ?? null;
-        let link: ReturnType<DeviceGateway['accept']> | undefined;
-        return {
-          onOpen(_event, ws) {
-            // Our own ws server made this socket; the ping/terminate of the heartbeat need it as such.
-            if (!(ws.raw instanceof WebSocket)) throw new Error('device socket is not a ws WebSocket');
-            link = gateway.accept(ws.raw, address);
-          },
-          onMessage(event) {
-            link?.receive(event.data as string | ArrayBuffer);
-          },
-          onClose() {
-            link?.closed();
-          },
-        };
-      },
-      { onError: (err) => log.error({ err }, 'device socket handler failed') },
-    ),
+    LIVE_PATH,
+    async (c, next) => {
+      // Same origin only: a page elsewhere must not ride a signed-in browser's cookie into the feed.
+      if (!sameOrigin(c)) return c.json(errorBody('forbidden', 'the live feed is for this server\'s own pages'), 403);
+      if (!isAuthorised(c, auth)) return c.json(errorBody('unauthorized', 'sign in first'), 401);
+      await next();
+    },
+    socketRoute(log, (socket) => live.accept(socket)),
   );
+  if (options.webRoot) app.route('/', webApp(options.webRoot));
   app.notFound(notFound);
   app.onError(handleError(log));
   return app;

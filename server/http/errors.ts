@@ -1,4 +1,5 @@
 import type { Context } from 'hono';
+import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { z } from 'zod';
 
@@ -36,6 +37,7 @@ export function errorBody(code: string, message: string, fields?: Record<string,
 export function handleError(log: { error(obj: object, msg: string): void }) {
   return (err: Error, c: Context) => {
     if (err instanceof ApiError) return c.json(errorBody(err.code, err.message, err.fields), err.status);
+    if (err instanceof HTTPException) return c.json(errorBody('http_error', err.message || 'request refused'), err.status);
     // Never a raw exception text to a client: it may hold paths or SQL.
     log.error({ err, path: c.req.path }, 'request failed');
     return c.json(errorBody('internal', 'the server could not complete this request'), 500);

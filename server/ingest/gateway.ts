@@ -3,7 +3,7 @@ import type { Clock } from '../clock.ts';
 import type { LiveHub } from '../live/hub.ts';
 import type { Logger } from '../log.ts';
 import { CloseCode } from '../protocol/v1.ts';
-import { Heartbeat, type HeartbeatOptions } from '../sockets/heartbeat.ts';
+import type { Heartbeat } from '../sockets/heartbeat.ts';
 import type { Store } from '../store/index.ts';
 import { DeviceLink } from './device-link.ts';
 import { DeviceRegistry } from './device-registry.ts';
@@ -15,15 +15,14 @@ export interface GatewayOptions {
   clock: Clock;
   log: Logger;
   groupCommit: GroupCommitOptions;
-  heartbeat: HeartbeatOptions;
+  heartbeat: Heartbeat;
   helloTimeoutMs: number;
 }
 
 /** The device side of the server: sockets in, group commits to the store, acks and live events out. */
 export function createDeviceGateway(options: GatewayOptions) {
-  const { store, hub, log } = options;
+  const { store, hub, log, heartbeat } = options;
   const registry = new DeviceRegistry(store);
-  const heartbeat = new Heartbeat(options.heartbeat);
 
   const commit = new GroupCommit(store.ingest, options.groupCommit, {
     committed(result) {
@@ -52,7 +51,6 @@ export function createDeviceGateway(options: GatewayOptions) {
     },
     /** Commits what is pending and says goodbye to every device. */
     close(): void {
-      heartbeat.stop();
       commit.flush();
       for (const connection of registry.connections()) connection.close(CloseCode.serverShutdown, 'server shutting down');
     },

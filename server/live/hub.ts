@@ -29,6 +29,8 @@ export interface LiveEvents {
   device: { deviceId: string; chairId: string; online: boolean; at: number };
   session: { session: Session; change: 'started' | 'ended' };
   region: { chairId: string; region: string };
+  /** A chair was added or a device paired to it: its set-up changed. */
+  setup: { chairId: string };
   incident: LiveIncident;
 }
 

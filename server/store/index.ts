@@ -1,3 +1,4 @@
+import { browserSessionStore } from './browser-sessions.ts';
 import { chairStore } from './chairs.ts';
 import { openDatabase } from './db.ts';
 import { deviceStore } from './devices.ts';
@@ -16,6 +17,7 @@ export function openStore(dataDir: string) {
     sessions: sessionStore(db),
     telemetry: telemetryStore(db),
     settings: settingsStore(db),
+    browserSessions: browserSessionStore(db),
     ingest: ingestWriter(db),
     close: () => db.close(),
   };

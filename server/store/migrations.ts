@@ -97,6 +97,13 @@ const migrations: readonly string[] = [
   ) STRICT;
   CREATE INDEX device_incidents_by_device ON device_incidents(device_key, at);
   `,
+  /* 2: browser sign-in sessions (the cookie holds the id; only its hash is stored) */ `
+  CREATE TABLE browser_sessions (
+    id_hash    BLOB PRIMARY KEY,
+    created_at INTEGER NOT NULL,
+    expires_at INTEGER NOT NULL
+  ) STRICT, WITHOUT ROWID;
+  `,
 ];
 
 export const SCHEMA_VERSION = migrations.length;

@@ -25,6 +25,7 @@ export function chairRoutes({ store, registry, hub, clock }: ApiDeps) {
     .post('/', async (c) => {
       const { name } = await readBody(c, newChairBody);
       const chair = store.chairs.create(name, clock.now());
+      hub.emit('setup', { chairId: chair.id });
       return c.json({ id: chair.id, name: chair.name, createdAt: chair.createdAt }, 201);
     })
     .put('/:id/region', async (c) => {

@@ -5,7 +5,7 @@ import { readBody } from '../body.ts';
 import type { ApiDeps } from '../deps.ts';
 import { ApiError } from '../errors.ts';
 
-export function deviceRoutes({ store, registry, clock }: ApiDeps) {
+export function deviceRoutes({ store, registry, hub, clock }: ApiDeps) {
   return new Hono()
     .get('/', (c) =>
       c.json(
@@ -17,6 +17,7 @@ export function deviceRoutes({ store, registry, clock }: ApiDeps) {
       if (!store.chairs.get(chairId)) throw ApiError.notFound(`chair ${chairId}`);
       const token = newToken();
       const device = store.devices.create({ chairId, name, tokenHash: hashToken(token), now: clock.now() });
+      hub.emit('setup', { chairId });
       // The token is shown here and never again: only its hash is kept.
       return c.json({ id: device.id, token, chairId, name }, 201);
     })

@@ -1,0 +1,17 @@
+import { serveStatic } from '@hono/node-server/serve-static';
+import { Hono } from 'hono';
+import { existsSync, readFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+
+/**
+ * The built dashboard: files as they are, and the app shell for any other page path, so that
+ * /chairs/<id> opened directly (or reloaded on a tablet) still starts the app.
+ */
+export function webApp(webRoot: string) {
+  const shellFile = join(webRoot, 'index.html');
+  if (!existsSync(shellFile)) throw new Error(`the dashboard is not built: ${shellFile} is missing (run npm run build:web)`);
+  const shell = readFileSync(shellFile, 'utf8');
+  return new Hono()
+    .use('*', serveStatic({ root: relative(process.cwd(), webRoot) }))
+    .get('*', (c) => c.html(shell));
+}

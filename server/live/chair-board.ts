@@ -1,0 +1,141 @@
+import type { Clock } from '../clock.ts';
+import type { DeviceRegistry } from '../ingest/device-registry.ts';
+import type { LiveChair } from '../protocol/live.ts';
+import type { Store } from '../store/index.ts';
+import { chairStateOf } from './chair-state.ts';
+import type { LiveHub, LiveSample } from './hub.ts';
+
+/** How much cycle-rate history a chair keeps in memory for its chart. */
+export const SERIES_WINDOW_MS = 3 * 60_000;
+
+export type BoardChange = { kind: 'chair'; chairId: string } | { kind: 'sample'; chairId: string; point: [number, number] };
+
+/**
+ * What every chair looks like right now, kept in memory from the hub's events so that a browser's
+ * snapshot never touches the database, plus the last minutes of cycle rate for the charts.
+ */
+export class ChairBoard {
+  readonly #chairs = new Map<string, LiveChair>();
+  readonly #series = new Map<string, Array<[number, number]>>();
+  readonly #listeners = new Set<(change: BoardChange) => void>();
+
+  constructor(
+    private readonly store: Store,
+    private readonly registry: DeviceRegistry,
+    private readonly clock: Clock,
+    hub: LiveHub,
+  ) {
+    for (const chair of store.chairs.list()) this.#load(chair.id);
+    hub.on('setup', ({ chairId }) => this.#load(chairId));
+    hub.on('sample', (sample) => this.#sample(sample));
+    hub.on('dots', ({ chairId, dots }) =>
+      this.#update(chairId, (chair) => {
+        for (const dot of dots) {
+          if (chair.session && dot.sessionId === chair.session.id) {
+            chair.session.dots.total += 1;
+            chair.session.dots.byRegion[dot.region] = (chair.session.dots.byRegion[dot.region] ?? 0) + 1;
+          }
+        }
+        chair.currentRegion = dots.at(-1)!.region;
+      }),
+    );
+    hub.on('device', ({ chairId, deviceId, online, at }) =>
+      this.#update(chairId, (chair) => {
+        if (chair.device?.id !== deviceId) return;
+        chair.device.online = online;
+        chair.device.lastSeenAt = at;
+      }),
+    );
+    hub.on('session', ({ session, change }) =>
+      this.#update(session.chairId, (chair) => {
+        chair.session =
+          change === 'started'
+            ? { id: session.id, operatorId: session.operatorId, patientRef: session.patientRef, startedAt: session.startedAt, dots: { total: 0, byRegion: {} } }
+            : null;
+      }),
+    );
+    hub.on('region', ({ chairId, region }) =>
+      this.#update(chairId, (chair) => {
+        chair.selectedRegion = region;
+        chair.currentRegion = region;
+      }),
+    );
+  }
+
+  /** Listens to every change; returns the function that stops listening. */
+  onChange(listener: (change: BoardChange) => void): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  chair(id: string): LiveChair | undefined {
+    const chair = this.#chairs.get(id);
+    return chair && { ...chair, state: chairStateOf(chair, this.clock.now()) };
+  }
+
+  chairs(): LiveChair[] {
+    return [...this.#chairs.keys()].map((id) => this.chair(id)!);
+  }
+
+  series(id: string): Array<[number, number]> {
+    return this.#series.get(id) ?? [];
+  }
+
+  #load(chairId: string): void {
+    const chair = this.store.chairs.get(chairId);
+    if (!chair) return;
+    const device = this.store.devices.list().find((d) => d.chairId === chairId);
+    const session = this.store.sessions.openForChair(chairId);
+    const previous = this.#chairs.get(chairId);
+    const live: LiveChair = {
+      id: chair.id,
+      name: chair.name,
+      state: 'idle',
+      selectedRegion: chair.selectedRegion,
+      currentRegion: previous?.currentRegion ?? chair.selectedRegion,
+      device: device
+        ? { id: device.id, online: this.registry.isOnline(device.id), lastSeenAt: device.lastSeenAt, batteryPct: null }
+        : null,
+      session: session
+        ? {
+            id: session.id,
+            operatorId: session.operatorId,
+            patientRef: session.patientRef,
+            startedAt: session.startedAt,
+            dots: this.store.sessions.dotCounts(session.key),
+          }
+        : null,
+      sample: previous?.sample ?? null,
+    };
+    this.#chairs.set(chairId, live);
+    this.#emit({ kind: 'chair', chairId });
+  }
+
+  #sample(sample: LiveSample): void {
+    const chair = this.#chairs.get(sample.chairId);
+    if (!chair) return;
+    chair.sample = { at: sample.madeAt, cycleHz: sample.cycleHz, needles: sample.needles, running: sample.running };
+    if (chair.device && sample.batteryPct !== undefined) chair.device.batteryPct = sample.batteryPct;
+    const series = this.#series.get(sample.chairId) ?? [];
+    const point: [number, number] = [sample.madeAt, sample.cycleHz];
+    series.push(point);
+    const cutoff = sample.madeAt - SERIES_WINDOW_MS;
+    let drop = 0;
+    while (drop < series.length && series[drop]![0] < cutoff) drop++;
+    if (drop > 256) series.splice(0, drop); // trim in chunks, not on every sample
+    this.#series.set(sample.chairId, series);
+    this.#emit({ kind: 'sample', chairId: sample.chairId, point });
+    this.#emit({ kind: 'chair', chairId: sample.chairId });
+  }
+
+  #update(chairId: string, change: (chair: LiveChair) => void): void {
+    const chair = this.#chairs.get(chairId);
+    if (!chair) return;
+    change(chair);
+    this.#emit({ kind: 'chair', chairId });
+  }
+
+  #emit(change: BoardChange): void {
+    for (const listener of this.#listeners) listener(change);
+  }
+}

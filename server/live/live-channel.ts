@@ -1,0 +1,145 @@
+import { WebSocket } from 'ws';
+import type { Logger } from '../log.ts';
+import type { Heartbeat } from '../sockets/heartbeat.ts';
+import { liveClientMessage, type LiveServerMessage } from '../protocol/live.ts';
+import type { ChairBoard } from './chair-board.ts';
+
+export interface LiveChannelOptions {
+  /** How often pending updates go out. */
+  tickMs: number;
+  /** A chair's numbers go to a browser at most this often; chart samples go every tick. */
+  numbersEveryMs: number;
+  /** A browser with more than this waiting in its socket is behind: it gets a snapshot once it drains. */
+  maxBufferedBytes: number;
+}
+
+export const defaultLiveChannel: LiveChannelOptions = { tickMs: 25, numbersEveryMs: 200, maxBufferedBytes: 1 << 20 };
+
+type Scope = { kind: 'all' } | { kind: 'chair'; chairId: string };
+
+class LiveClient {
+  scope: Scope | undefined;
+  behind = false;
+  readonly dirty = new Set<string>();
+  readonly lastSent = new Map<string, number>();
+  readonly points: Array<[number, number]> = [];
+
+  constructor(readonly socket: WebSocket) {}
+
+  sees(chairId: string): boolean {
+    return this.scope?.kind === 'all' || (this.scope?.kind === 'chair' && this.scope.chairId === chairId);
+  }
+
+  send(message: LiveServerMessage): void {
+    if (this.socket.readyState === WebSocket.OPEN) this.socket.send(JSON.stringify(message));
+  }
+}
+
+/**
+ * Browsers watching chairs. Updates are coalesced per chair and sent on a short tick, so a busy
+ * handpiece does not flood a tablet; a browser that cannot keep up is skipped (never waited for)
+ * and resynchronised from a snapshot when its socket drains.
+ */
+export class LiveChannel {
+  readonly #clients = new Set<LiveClient>();
+  readonly #timer: NodeJS.Timeout;
+  readonly #stopListening: () => void;
+
+  constructor(
+    private readonly board: ChairBoard,
+    private readonly options: LiveChannelOptions,
+    private readonly heartbeat: Heartbeat,
+    private readonly log: Logger,
+  ) {
+    this.#stopListening = board.onChange((change) => {
+      for (const client of this.#clients) {
+        if (!client.sees(change.chairId) || client.behind) continue;
+        if (change.kind === 'chair') client.dirty.add(change.chairId);
+        else if (client.scope?.kind === 'chair') client.points.push(change.point);
+      }
+    });
+    this.#timer = setInterval(() => this.#tick(), options.tickMs);
+    this.#timer.unref();
+  }
+
+  accept(socket: WebSocket): { receive(data: string | ArrayBuffer): void; closed(): void } {
+    const client = new LiveClient(socket);
+    this.#clients.add(client);
+    this.heartbeat.watch(socket); // a tablet asleep or off the Wi-Fi is noticed and let go
+    return {
+      receive: (data) => this.#receive(client, data),
+      closed: () => this.#clients.delete(client),
+    };
+  }
+
+  get clientCount(): number {
+    return this.#clients.size;
+  }
+
+  close(): void {
+    clearInterval(this.#timer);
+    this.#stopListening();
+    for (const client of this.#clients) client.socket.close(1001, 'server shutting down');
+  }
+
+  #receive(client: LiveClient, data: string | ArrayBuffer): void {
+    let json: unknown;
+    try {
+      json = typeof data === 'string' ? JSON.parse(data) : undefined;
+    } catch {
+      json = undefined;
+    }
+    const parsed = liveClientMessage.safeParse(json);
+    if (!parsed.success) {
+      client.send({ type: 'error', message: 'expected {"type":"subscribe","scope":"all"} or {"type":"subscribe","scope":"chair","chairId":…}' });
+      return;
+    }
+    const message = parsed.data;
+    client.scope = message.scope === 'all' ? { kind: 'all' } : { kind: 'chair', chairId: message.chairId };
+    this.#snapshot(client);
+  }
+
+  #snapshot(client: LiveClient): void {
+    const scope = client.scope;
+    if (!scope) return;
+    const chairs = scope.kind === 'all' ? this.board.chairs() : [this.board.chair(scope.chairId)].filter((c) => c !== undefined);
+    const series = scope.kind === 'chair' ? { [scope.chairId]: this.board.series(scope.chairId) } : {};
+    client.dirty.clear();
+    client.points.length = 0;
+    const now = Date.now();
+    for (const chair of chairs) client.lastSent.set(chair.id, now);
+    client.send({ type: 'snapshot', at: now, chairs, series });
+  }
+
+  #tick(): void {
+    const now = Date.now();
+    for (const client of this.#clients) {
+      if (!client.scope) continue;
+      const buffered = client.socket.bufferedAmount;
+      if (client.behind) {
+        if (buffered < this.options.maxBufferedBytes / 4) {
+          client.behind = false;
+          this.#snapshot(client);
+        }
+        continue;
+      }
+      if (buffered > this.options.maxBufferedBytes) {
+        client.behind = true;
+        client.dirty.clear();
+        client.points.length = 0;
+        this.log.warn({ buffered }, 'live client fell behind; it will get a snapshot when it drains');
+        continue;
+      }
+      if (client.points.length > 0 && client.scope.kind === 'chair') {
+        client.send({ type: 'samples', chairId: client.scope.chairId, points: client.points.splice(0) });
+      }
+      for (const chairId of client.dirty) {
+        if (now - (client.lastSent.get(chairId) ?? 0) < this.options.numbersEveryMs) continue;
+        const chair = this.board.chair(chairId);
+        client.dirty.delete(chairId);
+        client.lastSent.set(chairId, now);
+        if (chair) client.send({ type: 'chair', chair });
+      }
+    }
+  }
+}

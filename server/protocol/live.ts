@@ -1,0 +1,65 @@
+/**
+ * The live channel between the edge server and browsers (`/ws/live`): a client subscribes to one
+ * chair or to all, gets a snapshot, then coalesced updates. The web app imports these types.
+ */
+import { z } from 'zod';
+
+export const LIVE_PATH = '/ws/live';
+
+export const liveClientMessage = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('subscribe'), scope: z.literal('all') }),
+  z.object({ type: z.literal('subscribe'), scope: z.literal('chair'), chairId: z.string().min(1) }),
+]);
+export type LiveClientMessage = z.infer<typeof liveClientMessage>;
+
+export const chairState = z.enum(['idle', 'in-session', 'running', 'offline']);
+export type ChairState = z.infer<typeof chairState>;
+
+export const liveChair = z.object({
+  id: z.string(),
+  name: z.string(),
+  state: chairState,
+  selectedRegion: z.string().nullable(),
+  /** The region the last dot went to, or the selection before any dot. */
+  currentRegion: z.string().nullable(),
+  device: z
+    .object({
+      id: z.string(),
+      online: z.boolean(),
+      lastSeenAt: z.number().nullable(),
+      batteryPct: z.number().nullable(),
+    })
+    .nullable(),
+  session: z
+    .object({
+      id: z.string(),
+      operatorId: z.string(),
+      patientRef: z.string(),
+      startedAt: z.number(),
+      dots: z.object({ total: z.number(), byRegion: z.record(z.string(), z.number()) }),
+    })
+    .nullable(),
+  /** The latest telemetry sample: `at` is when it was made, on the server's clock. */
+  sample: z
+    .object({ at: z.number(), cycleHz: z.number(), needles: z.number(), running: z.boolean() })
+    .nullable(),
+});
+export type LiveChair = z.infer<typeof liveChair>;
+
+/** [madeAt ms, cycleHz] pairs, oldest first: what the cycle-rate chart draws. */
+const series = z.array(z.tuple([z.number(), z.number()]));
+
+export const liveServerMessage = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('snapshot'), at: z.number(), chairs: z.array(liveChair), series: z.record(z.string(), series) }),
+  z.object({ type: z.literal('chair'), chair: liveChair }),
+  z.object({ type: z.literal('samples'), chairId: z.string(), points: series }),
+  z.object({ type: z.literal('error'), message: z.string() }),
+]);
+export type LiveServerMessage = z.infer<typeof liveServerMessage>;
+
+/** The clinical band of the needle cycle rate. */
+export const CYCLE_BAND_HZ = { min: 100, max: 150 } as const;
+
+export function inBand(cycleHz: number): boolean {
+  return cycleHz >= CYCLE_BAND_HZ.min && cycleHz <= CYCLE_BAND_HZ.max;
+}

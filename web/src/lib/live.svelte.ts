@@ -1,0 +1,111 @@
+import { liveServerMessage, LIVE_PATH, type LiveChair, type LiveClientMessage } from '$protocol/live';
+
+/** Reconnect delays: capped exponential, tried again at once when the tablet wakes or the Wi-Fi returns. */
+export const RECONNECT_INITIAL_MS = 500;
+export const RECONNECT_MAX_MS = 10_000;
+
+export type LiveStatus = 'connecting' | 'live' | 'reconnecting';
+
+export interface LiveFeedHandlers {
+  /** A fresh snapshot: everything before it is replaced. */
+  onSnapshot?(series: Record<string, Array<[number, number]>>): void;
+  onSamples?(chairId: string, points: Array<[number, number]>): void;
+  /** The server refused the live feed: the browser is not signed in. */
+  onSignedOut?(): void;
+}
+
+/**
+ * The dashboard's live connection: subscribes, takes the snapshot then the updates, and after any
+ * drop (Wi-Fi, a sleeping tab, a server restart) reconnects by itself and resynchronises from a
+ * new snapshot, without a page reload.
+ */
+export class LiveFeed {
+  status = $state<LiveStatus>('connecting');
+  chairs = $state<Record<string, LiveChair>>({});
+  /** Server time minus browser time, from the last snapshot: keeps clocks on screen honest. */
+  skewMs = $state(0);
+
+  #socket: WebSocket | undefined;
+  #attempt = 0;
+  #retry: ReturnType<typeof setTimeout> | undefined;
+  #stopped = false;
+  readonly #wake = () => {
+    if (document.visibilityState === 'visible' && this.status === 'reconnecting') this.#connectNow();
+  };
+
+  constructor(
+    private readonly subscription: LiveClientMessage,
+    private readonly handlers: LiveFeedHandlers = {},
+  ) {}
+
+  start(): () => void {
+    this.#connect();
+    window.addEventListener('online', this.#wake);
+    document.addEventListener('visibilitychange', this.#wake);
+    return () => this.stop();
+  }
+
+  stop(): void {
+    this.#stopped = true;
+    clearTimeout(this.#retry);
+    window.removeEventListener('online', this.#wake);
+    document.removeEventListener('visibilitychange', this.#wake);
+    this.#socket?.close();
+  }
+
+  #connectNow(): void {
+    clearTimeout(this.#retry);
+    this.#connect();
+  }
+
+  #connect(): void {
+    if (this.#stopped) return;
+    const scheme = location.protocol === 'https:' ? 'wss:' : 'ws:';
+    const socket = new WebSocket(`${scheme}//${location.host}${LIVE_PATH}`);
+    this.#socket = socket;
+    let opened = false;
+    socket.onopen = () => {
+      opened = true;
+      socket.send(JSON.stringify(this.subscription));
+    };
+    socket.onmessage = (event) => this.#receive(event.data);
+    socket.onclose = () => {
+      if (socket !== this.#socket || this.#stopped) return;
+      this.status = 'reconnecting';
+      if (!opened) void this.#checkSignedIn();
+      const delay = Math.min(RECONNECT_MAX_MS, RECONNECT_INITIAL_MS * 2 ** this.#attempt);
+      this.#attempt += 1;
+      this.#retry = setTimeout(() => this.#connect(), delay);
+    };
+  }
+
+  async #checkSignedIn(): Promise<void> {
+    const me = await fetch('/api/auth/me').then((r) => r.json()).catch(() => undefined);
+    if (me && me.signedIn === false) this.handlers.onSignedOut?.();
+  }
+
+  #receive(data: unknown): void {
+    if (typeof data !== 'string') return;
+    const parsed = liveServerMessage.safeParse(JSON.parse(data));
+    if (!parsed.success) return;
+    const message = parsed.data;
+    switch (message.type) {
+      case 'snapshot':
+        this.#attempt = 0;
+        this.status = 'live';
+        this.skewMs = message.at - Date.now();
+        this.chairs = Object.fromEntries(message.chairs.map((c) => [c.id, c]));
+        this.handlers.onSnapshot?.(message.series);
+        break;
+      case 'chair':
+        this.chairs[message.chair.id] = message.chair;
+        break;
+      case 'samples':
+        this.handlers.onSamples?.(message.chairId, message.points);
+        break;
+      case 'error':
+        console.error('live feed:', message.message);
+        break;
+    }
+  }
+}
