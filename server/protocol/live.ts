@@ -6,7 +6,7 @@ import { z } from 'zod';
 
 export const LIVE_PATH = '/ws/live';
 
-export const liveClientMessage = z.discriminatedUnion('type', [
+export const liveClientMessage = z.discriminatedUnion('scope', [
   z.object({ type: z.literal('subscribe'), scope: z.literal('all') }),
   z.object({ type: z.literal('subscribe'), scope: z.literal('chair'), chairId: z.string().min(1) }),
 ]);

@@ -1,0 +1,155 @@
+import { mkdirSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { Simulator } from '../../device-sim/simulator.ts';
+import { launchBrowser, signIn } from '../helpers/browser.ts';
+import { freePort } from '../helpers/child-server.ts';
+import { dot, RawDevice, tel } from '../helpers/raw-device.ts';
+import { ADMIN_TOKEN, chairWithDevice, startTestServer, tempDir, waitFor, type TestServer } from '../helpers/server.ts';
+
+const webRoot = fileURLToPath(new URL('../../web/build', import.meta.url));
+const screenshots = fileURLToPath(new URL('../../docs/screenshots', import.meta.url));
+
+let browser: Browser;
+const cleanup: Array<() => Promise<unknown> | unknown> = [];
+
+beforeAll(async () => {
+  browser = await launchBrowser();
+  mkdirSync(screenshots, { recursive: true });
+});
+afterAll(async () => {
+  await browser.close();
+});
+afterEach(async () => {
+  for (const step of cleanup.splice(0).reverse()) await step();
+});
+
+async function server(options: Parameters<typeof startTestServer>[0] = {}): Promise<TestServer> {
+  const started = await startTestServer({ webRoot, ...options });
+  cleanup.push(() => started.close().catch(() => {}));
+  return started;
+}
+
+async function page(target: TestServer, path: string, viewport = { width: 1280, height: 800 }): Promise<Page> {
+  const context = await browser.newContext({ viewport });
+  cleanup.push(() => context.close());
+  const p = await context.newPage();
+  await signIn(p, target.url, path);
+  return p;
+}
+
+const text = (p: Page, selector: string) => p.locator(selector).first().innerText();
+
+describe('the dashboard in Chromium', () => {
+  it('an unsigned browser is sent to sign-in, and a wrong token is refused next to the field', async () => {
+    const target = await server();
+    const context = await browser.newContext();
+    cleanup.push(() => context.close());
+    const p = await context.newPage();
+    await p.goto(`${target.url}/`);
+    await p.waitForURL(/\/sign-in/);
+    await p.getByLabel('Admin token').fill('not-the-token');
+    await p.getByRole('button', { name: 'Sign in' }).click();
+    await expect.poll(() => p.getByRole('alert').innerText()).toContain('not right');
+    const cookies = await context.cookies();
+    expect(cookies.filter((c) => c.name === 'stipple_session')).toEqual([]);
+  });
+
+  it('the supervisor wall shows every chair and its numbers change as the handpieces work', async () => {
+    const target = await server();
+    const simulator = await Simulator.start({
+      serverUrl: target.url, adminToken: ADMIN_TOKEN, chairs: 16, speed: 4, seed: 5, scenario: 'steady',
+      startSessions: true, telHz: 10, tickMs: 50,
+    });
+    cleanup.push(() => simulator.stop());
+    const wall = await page(target, '/', { width: 1920, height: 1080 });
+    await expect.poll(() => wall.getByTestId('chair-card').count()).toBe(16);
+    const totals = async () => (await wall.getByTestId('dots-total').allInnerTexts()).map((t) => Number(t.replace(/,/g, '')));
+    const first = await totals();
+    await expect.poll(async () => (await totals()).reduce((a, b) => a + b, 0), { timeout: 15_000 }).toBeGreaterThan(first.reduce((a, b) => a + b, 0) + 16);
+    // Sixteen chairs fit a 1920×1080 wall without scrolling.
+    const lastCard = await wall.getByTestId('chair-card').last().boundingBox();
+    expect(lastCard!.y + lastCard!.height).toBeLessThanOrEqual(1080);
+    await wall.screenshot({ path: `${screenshots}/supervisor-wall.png` });
+  });
+
+  it('the operator view follows the device: cycle rate, band, needles and dots', async () => {
+    const target = await server();
+    const ids = await chairWithDevice(target.api, 'Chair 1');
+    await target.api.startSession({ chairId: ids.chairId, operatorId: 'op-7', patientRef: 'P-0042' });
+    const { device } = await RawDevice.hello(target.deviceUrl, ids.deviceId, ids.token);
+    cleanup.push(() => device.close());
+    const tablet = await page(target, `/chairs/${ids.chairId}`);
+
+    device.send(tel(1, { cycleHz: 137.4, needles: 3 }));
+    await expect.poll(() => text(tablet, '[data-testid="cycle-hz"]')).toBe('137');
+    expect(await text(tablet, '[data-testid="needles"]')).toBe('3');
+    await expect.poll(() => tablet.getByRole('status').first().innerText()).toContain('In band');
+
+    device.send(tel(2, { cycleHz: 88, needles: 3 }));
+    await expect.poll(() => text(tablet, '[data-testid="cycle-hz"]')).toBe('88');
+    await expect.poll(() => tablet.getByRole('status').first().innerText()).toContain('Too slow');
+
+    device.send([dot(3, { region: 'crown' }), dot(4, { region: 'crown' }), dot(5, { region: 'occipital' })]);
+    await expect.poll(() => text(tablet, '[data-testid="dots-total"]')).toBe('3');
+    expect(await text(tablet, '[data-testid="dots-region"]')).toBe('1');
+  });
+
+  it('tapping a region on the scalp map reaches the simulated handpiece', async () => {
+    const target = await server();
+    const simulator = await Simulator.start({
+      serverUrl: target.url, adminToken: ADMIN_TOKEN, chairs: 1, speed: 3, seed: 2, scenario: 'steady', startSessions: true, telHz: 20,
+    });
+    cleanup.push(() => simulator.stop());
+    const [chair] = simulator.chairs;
+    const tablet = await page(target, `/chairs/${chair!.chairId}`);
+    await tablet.locator('[data-region="crown"]').click();
+    await waitFor(() => chair!.client.region === 'crown', 5_000, 'the region to reach the handpiece');
+    await expect.poll(() => tablet.locator('[data-region="crown"]').getAttribute('aria-pressed')).toBe('true');
+    // A few seconds of work on the chart before the picture for the README.
+    await expect.poll(async () => Number(await text(tablet, '[data-testid="dots-region"]')), { timeout: 20_000 }).toBeGreaterThan(5);
+    await tablet.screenshot({ path: `${screenshots}/operator-tablet.png` });
+  });
+
+  it('a session is started and ended from the tablet, and a patient name is refused at the field', async () => {
+    const target = await server();
+    const ids = await chairWithDevice(target.api, 'Chair 1');
+    const tablet = await page(target, `/chairs/${ids.chairId}`);
+    await tablet.getByLabel('Operator').fill('op-3');
+    await tablet.getByLabel('Patient code').fill('Jane Doe');
+    await tablet.getByRole('button', { name: 'Start session' }).click();
+    await expect.poll(() => tablet.locator('[data-field="patientRef"]').innerText()).toContain('patient code');
+    expect((await target.api.chairs())[0]!.session).toBeNull();
+
+    await tablet.getByLabel('Patient code').fill('P-0007');
+    await tablet.getByRole('button', { name: 'Start session' }).click();
+    await expect.poll(async () => (await target.api.chairs())[0]!.session?.patientRef).toBe('P-0007');
+    await tablet.getByRole('button', { name: 'End session' }).click();
+    await tablet.getByRole('button', { name: 'Tap again to end' }).click();
+    await expect.poll(async () => (await target.api.chairs())[0]!.session).toBeNull();
+  });
+
+  it('after a server restart the views reconnect by themselves, without a reload', async () => {
+    const dataDir = tempDir();
+    const port = await freePort();
+    let target = await server({ dataDir, port });
+    const ids = await chairWithDevice(target.api, 'Chair 1');
+    const wall = await page(target, '/');
+    await expect.poll(() => wall.getByTestId('live-status').innerText()).toContain('Live');
+    await wall.evaluate(() => Object.assign(window, { stippleMarker: 'same page' }));
+
+    await target.close();
+    await expect.poll(() => wall.getByTestId('live-status').innerText()).toContain('Reconnecting');
+    target = await server({ dataDir, port });
+    await expect.poll(() => wall.getByTestId('live-status').innerText(), { timeout: 15_000 }).toContain('Live');
+    expect(await wall.evaluate(() => (window as unknown as { stippleMarker?: string }).stippleMarker)).toBe('same page');
+
+    // And the data flows again: a device's dot after the restart shows up.
+    await target.api.startSession({ chairId: ids.chairId, operatorId: 'op-1', patientRef: 'P-1' });
+    const { device } = await RawDevice.hello(target.deviceUrl, ids.deviceId, ids.token);
+    cleanup.push(() => device.close());
+    device.send(dot(1));
+    await expect.poll(() => text(wall, '[data-testid="dots-total"]')).toBe('1');
+  });
+});
