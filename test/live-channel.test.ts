@@ -59,7 +59,7 @@ describe('the live channel for browsers', () => {
 
     const { device } = await RawDevice.hello(server.deviceUrl, ids.deviceId, ids.token);
     device.send([dot(1), dot(2)]);
-    await waitFor(() => live.messages.some((m) => m.type === 'chair' && m.chair.session?.dots.total === 2), 5_000, 'the dots');
+    await waitFor(() => live.messages.some((m) => m.type === 'chairs' && m.chairs.some((c) => c.session?.dots.total === 2)), 5_000, 'the dots');
     device.close();
   });
 

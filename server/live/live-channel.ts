@@ -13,7 +13,7 @@ export interface LiveChannelOptions {
   maxBufferedBytes: number;
 }
 
-export const defaultLiveChannel: LiveChannelOptions = { tickMs: 25, numbersEveryMs: 200, maxBufferedBytes: 1 << 20 };
+export const defaultLiveChannel: LiveChannelOptions = { tickMs: 10, numbersEveryMs: 200, maxBufferedBytes: 1 << 20 };
 
 type Scope = { kind: 'all' } | { kind: 'chair'; chairId: string };
 
@@ -133,13 +133,16 @@ export class LiveChannel {
       if (client.points.length > 0 && client.scope.kind === 'chair') {
         client.send({ type: 'samples', chairId: client.scope.chairId, points: client.points.splice(0) });
       }
+      const due = [];
       for (const chairId of client.dirty) {
         if (now - (client.lastSent.get(chairId) ?? 0) < this.options.numbersEveryMs) continue;
         const chair = this.board.chair(chairId);
         client.dirty.delete(chairId);
         client.lastSent.set(chairId, now);
-        if (chair) client.send({ type: 'chair', chair });
+        if (chair) due.push(chair);
       }
+      // One message per tick, however many chairs changed: one parse and one render on the browser.
+      if (due.length > 0) client.send({ type: 'chairs', chairs: due });
     }
   }
 }

@@ -51,7 +51,8 @@ const series = z.array(z.tuple([z.number(), z.number()]));
 
 export const liveServerMessage = z.discriminatedUnion('type', [
   z.object({ type: z.literal('snapshot'), at: z.number(), chairs: z.array(liveChair), series: z.record(z.string(), series) }),
-  z.object({ type: z.literal('chair'), chair: liveChair }),
+  /** The chairs that changed since the last tick, each as it is now. */
+  z.object({ type: z.literal('chairs'), chairs: z.array(liveChair) }),
   z.object({ type: z.literal('samples'), chairId: z.string(), points: series }),
   z.object({ type: z.literal('error'), message: z.string() }),
 ]);

@@ -21,7 +21,8 @@ export interface LiveFeedHandlers {
  */
 export class LiveFeed {
   status = $state<LiveStatus>('connecting');
-  chairs = $state<Record<string, LiveChair>>({});
+  /** Replaced, never mutated: a chair's card re-renders when its object changes. */
+  chairs = $state.raw<Record<string, LiveChair>>({});
   /** Server time minus browser time, from the last snapshot: keeps clocks on screen honest. */
   skewMs = $state(0);
 
@@ -97,8 +98,8 @@ export class LiveFeed {
         this.chairs = Object.fromEntries(message.chairs.map((c) => [c.id, c]));
         this.handlers.onSnapshot?.(message.series);
         break;
-      case 'chair':
-        this.chairs[message.chair.id] = message.chair;
+      case 'chairs':
+        this.chairs = { ...this.chairs, ...Object.fromEntries(message.chairs.map((c) => [c.id, c])) };
         break;
       case 'samples':
         this.handlers.onSamples?.(message.chairId, message.points);
