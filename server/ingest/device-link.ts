@@ -152,7 +152,7 @@ export class DeviceLink implements DeviceConnection {
         needles: message.needles,
       });
     } else {
-      this.ctx.commit.addSample(device, {
+      const sample = {
         deviceKey: device.key,
         deviceId: device.id,
         chairId: device.chairId,
@@ -161,7 +161,10 @@ export class DeviceLink implements DeviceConnection {
         needles: message.needles,
         running: message.running,
         batteryPct: message.batteryPct,
-      });
+      };
+      this.ctx.commit.addSample(device, sample);
+      // A live reading goes to the screens at once; waiting for its commit would only add latency.
+      this.ctx.hub.emit('sample', sample);
     }
     return false;
   }

@@ -67,6 +67,5 @@ function publish(hub: LiveHub, result: Committed): void {
     byDevice.set(dot.deviceId, list);
   }
   for (const [deviceId, dots] of byDevice) hub.emit('dots', { deviceId, chairId: dots[0]!.chairId, dots });
-  for (const sample of result.samples) hub.emit('sample', sample);
   for (const incident of result.incidents) hub.emit('incident', incident);
 }

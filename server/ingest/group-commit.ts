@@ -12,7 +12,6 @@ export const defaultGroupCommit: GroupCommitOptions = { windowMs: 10, maxBatch: 
 
 export interface Committed {
   dots: StoredDot[];
-  samples: SampleWrite[];
   incidents: IncidentWrite[];
   devices: DeviceState[];
 }
@@ -84,7 +83,7 @@ export class GroupCommit {
       return;
     }
     batch.progress.forEach((p, i) => (devices[i]!.storedSeq = Math.max(devices[i]!.storedSeq, p.lastSeq)));
-    this.events.committed({ dots: stored, samples: batch.samples, incidents: batch.incidents, devices });
+    this.events.committed({ dots: stored, incidents: batch.incidents, devices });
   }
 
   #touch(device: DeviceState): void {

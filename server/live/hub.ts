@@ -22,7 +22,11 @@ export interface LiveIncident {
   at: number;
 }
 
-/** What the rest of the server (live views, alarms, breaks) can listen to. Emitted after commit. */
+/**
+ * What the rest of the server (live views, alarms, breaks) can listen to. Dots and incidents are
+ * emitted after their commit, so counts on screen never run ahead of the store; a telemetry
+ * sample is emitted as it arrives, because it is a reading to show now, not a count.
+ */
 export interface LiveEvents {
   dots: { deviceId: string; chairId: string; dots: StoredDot[] };
   sample: LiveSample;
