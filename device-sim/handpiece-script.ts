@@ -74,6 +74,14 @@ export class HandpieceScript {
     return WORK_ORDER[this.#step % WORK_ORDER.length]!.needles;
   }
 
+  /** The operator moved to `region` (selected on the tablet): work there next. */
+  workOn(region: string): void {
+    const step = WORK_ORDER.findIndex((w) => w.region === region);
+    if (step < 0 || step === this.#step % WORK_ORDER.length) return;
+    this.#step = step;
+    this.#dotsLeftInRegion = this.#random.int(150, 400);
+  }
+
   /** Everything that happens up to `until`. An inhibited handpiece does not fire. */
   advance(until: number, inhibited: boolean): ScriptEvent[] {
     const events: ScriptEvent[] = [];

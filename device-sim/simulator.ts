@@ -117,6 +117,7 @@ export class Simulator {
     this.#timer = setInterval(() => {
       const virtualNow = startAt + (now() - startAt) * speed;
       for (const chair of this.chairs) {
+        if (chair.client.region) chair.script.workOn(chair.client.region);
         const events = chair.script.advance(virtualNow, chair.client.inhibit !== null);
         if (events.length === 0) continue;
         chair.dotsMade += events.filter((e) => e.kind === 'dot').length;

@@ -96,7 +96,7 @@ describe('the dashboard in Chromium', () => {
     expect(await text(tablet, '[data-testid="dots-region"]')).toBe('1');
   });
 
-  it('tapping a region on the scalp map reaches the simulated handpiece', async () => {
+  it('tapping a region on the scalp map reaches the simulated handpiece, whose dots then land there', async () => {
     const target = await server();
     const simulator = await Simulator.start({
       serverUrl: target.url, adminToken: ADMIN_TOKEN, chairs: 1, speed: 3, seed: 2, scenario: 'steady', startSessions: true, telHz: 20,
@@ -107,8 +107,9 @@ describe('the dashboard in Chromium', () => {
     await tablet.locator('[data-region="crown"]').click();
     await waitFor(() => chair!.client.region === 'crown', 5_000, 'the region to reach the handpiece');
     await expect.poll(() => tablet.locator('[data-region="crown"]').getAttribute('aria-pressed')).toBe('true');
-    // A few seconds of work on the chart before the picture for the README.
+    // The simulated operator works where they tapped; a few seconds of it before the README's picture.
     await expect.poll(async () => Number(await text(tablet, '[data-testid="dots-region"]')), { timeout: 20_000 }).toBeGreaterThan(5);
+    expect(await tablet.getByText('Dots in crown').count()).toBe(1);
     await tablet.screenshot({ path: `${screenshots}/operator-tablet.png` });
   });
 
