@@ -4,6 +4,9 @@ import type { Heartbeat } from '../sockets/heartbeat.ts';
 import { liveClientMessage, type LiveServerMessage } from '../protocol/live.ts';
 import type { ChairBoard } from './chair-board.ts';
 
+/** What the channel reads of the board. */
+export type BoardView = Pick<ChairBoard, 'chairs' | 'chair' | 'series' | 'onChange'>;
+
 export interface LiveChannelOptions {
   /** How often pending updates go out. */
   tickMs: number;
@@ -46,7 +49,7 @@ export class LiveChannel {
   readonly #stopListening: () => void;
 
   constructor(
-    private readonly board: ChairBoard,
+    private readonly board: BoardView,
     private readonly options: LiveChannelOptions,
     private readonly heartbeat: Heartbeat,
     private readonly log: Logger,

@@ -72,6 +72,12 @@ describe('the dashboard in Chromium', () => {
     const lastCard = await wall.getByTestId('chair-card').last().boundingBox();
     expect(lastCard!.y + lastCard!.height).toBeLessThanOrEqual(1080);
     await wall.screenshot({ path: `${screenshots}/supervisor-wall.png` });
+
+    // A click on a chair opens its operator view.
+    const card = wall.getByTestId('chair-card').first();
+    const chairId = await card.getAttribute('data-chair');
+    await card.click();
+    await wall.waitForURL(`${target.url}/chairs/${chairId}`);
   });
 
   it('the operator view follows the device: cycle rate, band, needles and dots', async () => {
@@ -90,10 +96,18 @@ describe('the dashboard in Chromium', () => {
     device.send(tel(2, { cycleHz: 88, needles: 3 }));
     await expect.poll(() => text(tablet, '[data-testid="cycle-hz"]')).toBe('88');
     await expect.poll(() => tablet.getByRole('status').first().innerText()).toContain('Too slow');
+    // Both readings are on the chart, the one that came before the page had drawn it too.
+    await expect.poll(() => tablet.locator('.chart[data-points]').getAttribute('data-points')).toBe('2');
 
     device.send([dot(3, { region: 'crown' }), dot(4, { region: 'crown' }), dot(5, { region: 'occipital' })]);
     await expect.poll(() => text(tablet, '[data-testid="dots-total"]')).toBe('3');
     expect(await text(tablet, '[data-testid="dots-region"]')).toBe('1');
+
+    // Turned to portrait, the tablet still shows everything without sideways scrolling.
+    await tablet.setViewportSize({ width: 800, height: 1280 });
+    expect(await tablet.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(800);
+    await expect.poll(() => text(tablet, '[data-testid="cycle-hz"]')).toBe('88');
+    await tablet.screenshot({ path: `${screenshots}/operator-tablet-portrait.png`, fullPage: true });
   });
 
   it('tapping a region on the scalp map reaches the simulated handpiece, whose dots then land there', async () => {

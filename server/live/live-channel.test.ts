@@ -1,0 +1,125 @@
+import { EventEmitter } from 'node:events';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { WebSocket } from 'ws';
+import { silentLogger } from '../log.ts';
+import type { LiveChair, LiveServerMessage } from '../protocol/live.ts';
+import { Heartbeat } from '../sockets/heartbeat.ts';
+import type { BoardChange } from './chair-board.ts';
+import { LiveChannel, type BoardView } from './live-channel.ts';
+
+/**
+ * A browser's socket whose send buffer the test controls: a stalled tablet on real TCP takes
+ * megabytes and many seconds to back up, which is not what this test is about.
+ */
+class FakeBrowser extends EventEmitter {
+  readyState = 1;
+  bufferedAmount = 0;
+  readonly received: LiveServerMessage[] = [];
+  send(data: string) {
+    this.received.push(JSON.parse(data));
+  }
+  close() {}
+  ping() {}
+  terminate() {}
+}
+
+function chair(id: string, total: number): LiveChair {
+  return {
+    id, name: id, state: 'running', selectedRegion: null, currentRegion: null, device: null, sample: null,
+    session: { id: `se-${id}`, operatorId: 'op', patientRef: 'P-1', startedAt: 0, dots: { total, byRegion: {} } },
+  };
+}
+
+/** A board with two chairs whose dot totals the test moves. */
+function fakeBoard() {
+  const totals = new Map([['a', 0], ['b', 0]]);
+  const listeners = new Set<(c: BoardChange) => void>();
+  const board: BoardView = {
+    chairs: () => [...totals].map(([id, n]) => chair(id, n)),
+    chair: (id: string) => (totals.has(id) ? chair(id, totals.get(id)!) : undefined),
+    series: () => [],
+    onChange: (l: (c: BoardChange) => void) => {
+      listeners.add(l);
+      return () => listeners.delete(l);
+    },
+  };
+  const bump = (id: string) => {
+    totals.set(id, totals.get(id)! + 1);
+    for (const l of listeners) l({ kind: 'chair', chairId: id });
+  };
+  return { board, bump };
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const stops: Array<() => void> = [];
+afterEach(() => stops.splice(0).forEach((stop) => stop()));
+
+function channel(board: BoardView) {
+  const heartbeat = new Heartbeat({ intervalMs: 60_000, timeoutMs: 180_000 });
+  const live = new LiveChannel(board, { tickMs: 5, numbersEveryMs: 20, maxBufferedBytes: 1000 }, heartbeat, silentLogger);
+  stops.push(() => live.close(), () => heartbeat.stop());
+  return live;
+}
+
+function connect(live: LiveChannel, browser: FakeBrowser) {
+  const handlers = live.accept(browser as unknown as WebSocket);
+  handlers.receive(JSON.stringify({ type: 'subscribe', scope: 'all' }));
+  return handlers;
+}
+
+const latestTotal = (browser: FakeBrowser, id: string) => {
+  for (const m of [...browser.received].reverse()) {
+    const found = m.type === 'snapshot' || m.type === 'chairs' ? m.chairs.find((c) => c.id === id) : undefined;
+    if (found) return found.session!.dots.total;
+  }
+  return undefined;
+};
+
+describe('the live channel under load', () => {
+  it('coalesces a busy chair to a few updates, each with the newest numbers', async () => {
+    const { board, bump } = fakeBoard();
+    const live = channel(board);
+    const browser = new FakeBrowser();
+    connect(live, browser);
+    for (let i = 0; i < 200; i++) bump('a');
+    await sleep(60);
+    const updates = browser.received.filter((m) => m.type === 'chairs');
+    expect(updates.length).toBeLessThanOrEqual(3);
+    expect(latestTotal(browser, 'a')).toBe(200);
+  });
+
+  it('a stalled browser is skipped while the others keep getting updates, then resynchronised from a snapshot', async () => {
+    const { board, bump } = fakeBoard();
+    const live = channel(board);
+    const stalled = new FakeBrowser();
+    const healthy = new FakeBrowser();
+    connect(live, stalled);
+    connect(live, healthy);
+    stalled.bufferedAmount = 1_000_000; // its socket stopped draining
+    const sentBefore = stalled.received.length;
+    for (let i = 0; i < 10; i++) {
+      bump('a');
+      await sleep(25);
+    }
+    expect(stalled.received.length).toBe(sentBefore);
+    expect(latestTotal(healthy, 'a')).toBe(10);
+
+    stalled.bufferedAmount = 0; // it caught up
+    await sleep(30);
+    const last = stalled.received.at(-1)!;
+    expect(last.type).toBe('snapshot');
+    expect(latestTotal(stalled, 'a')).toBe(10);
+  });
+
+  it('a browser only hears about the chair it subscribed to', async () => {
+    const { board, bump } = fakeBoard();
+    const live = channel(board);
+    const tablet = new FakeBrowser();
+    live.accept(tablet as unknown as WebSocket).receive(JSON.stringify({ type: 'subscribe', scope: 'chair', chairId: 'b' }));
+    bump('a');
+    bump('b');
+    await sleep(40);
+    const ids = tablet.received.flatMap((m) => (m.type === 'snapshot' || m.type === 'chairs' ? m.chairs.map((c) => c.id) : []));
+    expect(new Set(ids)).toEqual(new Set(['b']));
+  });
+});
