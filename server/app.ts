@@ -12,7 +12,7 @@ import { defaultLiveChannel, LiveChannel, type LiveChannelOptions } from './live
 import { silentLogger, type Logger } from './log.ts';
 import { MAX_FRAME_BYTES } from './protocol/v1.ts';
 import { defaultHeartbeat, Heartbeat, type HeartbeatOptions } from './sockets/heartbeat.ts';
-import { openStore } from './store/index.ts';
+import { openStore, type Store } from './store/index.ts';
 
 export interface ServerOptions {
   dataDir: string;
@@ -39,6 +39,8 @@ export interface RunningServer {
   /** The admin token made at this first start, to be shown once; undefined otherwise. */
   generatedAdminToken: string | undefined;
   hub: LiveHub;
+  /** The open database, for tools and tests that look beneath the API. */
+  store: Store;
   close(): Promise<void>;
 }
 
@@ -90,6 +92,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     url,
     generatedAdminToken: admin.generated,
     hub,
+    store,
     async close() {
       clearInterval(pruneTimer);
       heartbeat.stop();
