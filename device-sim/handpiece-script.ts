@@ -1,5 +1,5 @@
 import type { StandardRegion } from '../server/protocol/v1.ts';
-import { boundingBox, insidePolygon, isOnScalp, regionShape } from '../server/scalp/regions.ts';
+import { boundingBox, regionAt, regionShape } from '../server/scalp/regions.ts';
 import { Random } from './random.ts';
 
 export type ScriptEvent =
@@ -149,12 +149,12 @@ export class HandpieceScript {
   }
 
   #pointIn(region: StandardRegion): { x: number; y: number } {
-    const { polygon } = regionShape(region);
-    const { x0, y0, x1, y1 } = boundingBox(polygon);
+    const { x0, y0, x1, y1 } = boundingBox(regionShape(region).polygon);
     for (;;) {
-      const x = this.#random.between(x0, x1);
-      const y = this.#random.between(y0, y1);
-      if (isOnScalp(x, y) && insidePolygon(x, y, polygon)) return { x: round4(x), y: round4(y) };
+      // Rounded first, so that a point on a shared edge is judged where it will be reported.
+      const x = round4(this.#random.between(x0, x1));
+      const y = round4(this.#random.between(y0, y1));
+      if (regionAt(x, y) === region) return { x, y };
     }
   }
 }
