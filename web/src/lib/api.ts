@@ -35,3 +35,9 @@ export async function api<S extends z.ZodType>(method: string, path: string, sch
   }
   return schema.parse(json);
 }
+
+/** What a form shows when a call fails: a message beside each bad field, or one for the form. */
+export function formError(e: unknown): { fields: Record<string, string>; message: string } {
+  if (!(e instanceof ApiError)) return { fields: {}, message: 'the server could not be reached' };
+  return { fields: e.fields, message: Object.keys(e.fields).length > 0 ? '' : e.message };
+}
