@@ -2,6 +2,7 @@ import { createAdaptorServer } from '@hono/node-server';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer } from 'ws';
 import { resolveAdminToken } from './auth/admin-token.ts';
+import { Lockout } from './auth/lockout.ts';
 import { systemClock, type Clock } from './clock.ts';
 import { createHttpApp } from './http/app.ts';
 import { createDeviceGateway } from './ingest/gateway.ts';
@@ -41,6 +42,8 @@ export interface RunningServer {
   hub: LiveHub;
   /** The open database, for tools and tests that look beneath the API. */
   store: Store;
+  /** Every API route as "METHOD /path", for the access-rule check. */
+  apiRoutes: string[];
   close(): Promise<void>;
 }
 
@@ -74,6 +77,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const app = createHttpApp({
     store, registry: gateway.registry, hub, clock, log, gateway, live,
     auth: { adminTokenHash: admin.hash, sessions: store.browserSessions, clock },
+    lockout: new Lockout(),
     webRoot: options.webRoot,
   });
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES, perMessageDeflate: false });
@@ -93,6 +97,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     generatedAdminToken: admin.generated,
     hub,
     store,
+    apiRoutes: [...new Set(app.routes.filter((r) => r.method !== 'ALL' && r.path.startsWith('/api/')).map((r) => `${r.method} ${r.path}`))],
     async close() {
       clearInterval(pruneTimer);
       heartbeat.stop();

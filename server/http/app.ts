@@ -7,11 +7,15 @@ import type { LiveChannel } from '../live/live-channel.ts';
 import type { Logger } from '../log.ts';
 import { LIVE_PATH } from '../protocol/live.ts';
 import { DEVICE_PATH } from '../protocol/v1.ts';
-import { isAuthorised, requireCaller, sameOrigin, type CallerAuth } from './caller-auth.ts';
+import type { Lockout } from '../auth/lockout.ts';
+import { identify, requireCaller, sameOrigin, type AppEnv, type CallerAuth } from './caller-auth.ts';
 import type { ApiDeps } from './deps.ts';
 import { errorBody, handleError, notFound } from './errors.ts';
+import { enforceRouteRules } from './route-rules.ts';
+import { auditRoutes } from './routes/audit.ts';
 import { chairRoutes } from './routes/chairs.ts';
 import { deviceRoutes } from './routes/devices.ts';
+import { peopleRoutes } from './routes/people.ts';
 import { sessionRoutes } from './routes/sessions.ts';
 import { signInRoutes } from './routes/sign-in.ts';
 import { webApp } from './web-app.ts';
@@ -20,6 +24,7 @@ export interface HttpAppOptions extends ApiDeps {
   gateway: DeviceGateway;
   live: LiveChannel;
   auth: CallerAuth;
+  lockout: Lockout;
   log: Logger;
   /** The built dashboard (adapter-static output); absent in API-only tests. */
   webRoot?: string;
@@ -31,7 +36,7 @@ interface SocketHandlers {
 }
 
 /** Wires a hono WebSocket route to a handler that wants the raw ws socket. */
-function socketRoute(log: Logger, open: (socket: WebSocket, c: Context) => SocketHandlers) {
+function socketRoute(log: Logger, open: (socket: WebSocket, c: Context<AppEnv>) => SocketHandlers) {
   return upgradeWebSocket(
     (c) => {
       let handlers: SocketHandlers | undefined;
@@ -49,17 +54,21 @@ function socketRoute(log: Logger, open: (socket: WebSocket, c: Context) => Socke
   );
 }
 
-export function createHttpApp(options: HttpAppOptions): Hono {
+export function createHttpApp(options: HttpAppOptions): Hono<AppEnv> {
   const { gateway, live, auth, log } = options;
-  const api = new Hono()
+  const api = new Hono<AppEnv>()
     .get('/health', (c) => c.json({ ok: true }))
-    .route('/auth', signInRoutes(auth))
+    .route('/auth', signInRoutes(auth, options.store, options.lockout))
     .use('*', requireCaller(auth))
+    .use('*', enforceRouteRules())
     .route('/chairs', chairRoutes(options))
     .route('/devices', deviceRoutes(options))
-    .route('/sessions', sessionRoutes(options));
+    .route('/sessions', sessionRoutes(options))
+    .route('/people', peopleRoutes(options))
+    .route('/audit', auditRoutes(options))
+    .all('*', notFound);
 
-  const app = new Hono();
+  const app = new Hono<AppEnv>();
   app.route('/api', api);
   app.get(DEVICE_PATH, socketRoute(log, (socket, c) => gateway.accept(socket, getConnInfo(c).remote.address ?? null)));
   app.get(
@@ -67,10 +76,12 @@ export function createHttpApp(options: HttpAppOptions): Hono {
     async (c, next) => {
       // Same origin only: a page elsewhere must not ride a signed-in browser's cookie into the feed.
       if (!sameOrigin(c)) return c.json(errorBody('forbidden', 'the live feed is for this server\'s own pages'), 403);
-      if (!isAuthorised(c, auth)) return c.json(errorBody('unauthorized', 'sign in first'), 401);
+      const caller = identify(c, auth);
+      if (!caller) return c.json(errorBody('unauthorized', 'sign in first'), 401);
+      c.set('caller', caller);
       await next();
     },
-    socketRoute(log, (socket) => live.accept(socket)),
+    socketRoute(log, (socket, c) => live.accept(socket, c.get('caller'))),
   );
   if (options.webRoot) app.route('/', webApp(options.webRoot));
   app.notFound(notFound);

@@ -1,11 +1,15 @@
 import type { Context, MiddlewareHandler } from 'hono';
 import { getCookie } from 'hono/cookie';
+import { ADMIN_TOKEN_CALLER, type Caller } from '../auth/roles.ts';
 import { tokenMatches } from '../auth/tokens.ts';
 import type { Clock } from '../clock.ts';
 import type { BrowserSessionStore } from '../store/browser-sessions.ts';
 import { ApiError } from './errors.ts';
 
 export const SESSION_COOKIE = 'stipple_session';
+
+/** What every authenticated route can read from its context. */
+export type AppEnv = { Variables: { caller: Caller } };
 
 export interface CallerAuth {
   adminTokenHash: Buffer;
@@ -26,23 +30,26 @@ export function sameOrigin(c: Context): boolean {
 }
 
 /**
- * A signed-in browser (HttpOnly cookie), or a script or integration with the admin token. A
- * browser's changes must come from this server's own pages: a cookie alone is not enough.
+ * Who is asking: a script or integration with the admin token, or a signed-in browser (HttpOnly
+ * cookie). A browser's changes must come from this server's own pages: a cookie alone is not enough.
  */
-export function isAuthorised(c: Context, auth: CallerAuth): boolean {
+export function identify(c: Context, auth: CallerAuth): Caller | undefined {
   const bearer = /^Bearer\s+(\S+)$/i.exec(c.req.header('authorization') ?? '');
-  if (bearer) return tokenMatches(bearer[1]!, auth.adminTokenHash);
+  if (bearer) return tokenMatches(bearer[1]!, auth.adminTokenHash) ? ADMIN_TOKEN_CALLER : undefined;
   const session = getCookie(c, SESSION_COOKIE);
-  if (session === undefined || !auth.sessions.isValid(session, auth.clock.now())) return false;
-  return c.req.method === 'GET' || c.req.method === 'HEAD' || sameOrigin(c);
+  const caller = session === undefined ? undefined : auth.sessions.caller(session, auth.clock.now());
+  if (!caller) return undefined;
+  return c.req.method === 'GET' || c.req.method === 'HEAD' || sameOrigin(c) ? caller : undefined;
 }
 
-export function requireCaller(auth: CallerAuth): MiddlewareHandler {
+export function requireCaller(auth: CallerAuth): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
-    if (!isAuthorised(c, auth)) {
+    const caller = identify(c, auth);
+    if (!caller) {
       c.header('WWW-Authenticate', 'Bearer realm="stipple"');
       throw new ApiError(401, 'unauthorized', 'sign in, or send the admin token (Authorization: Bearer <token>)');
     }
+    c.set('caller', caller);
     await next();
   };
 }

@@ -19,6 +19,10 @@ export class ApiError extends Error {
     return new ApiError(404, 'not_found', `${what} does not exist`);
   }
 
+  static otherChair(): ApiError {
+    return new ApiError(403, 'forbidden', 'this tablet is signed in for another chair');
+  }
+
   static invalid(error: z.ZodError): ApiError {
     const fields: Record<string, string> = {};
     for (const issue of error.issues) {

@@ -47,6 +47,13 @@ export class DeviceRegistry {
     return true;
   }
 
+  /** Cuts a device off at once (revoked, or its token replaced): close 4401, forget its socket. */
+  disconnect(deviceId: string, why: string): void {
+    const state = this.#states.get(deviceId);
+    state?.link?.close(CloseCode.unauthorized, why);
+    if (state) state.link = undefined;
+  }
+
   isOnline(deviceId: string): boolean {
     return this.#states.get(deviceId)?.link !== undefined;
   }

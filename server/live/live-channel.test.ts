@@ -1,6 +1,7 @@
 import { EventEmitter } from 'node:events';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { WebSocket } from 'ws';
+import { ADMIN_TOKEN_CALLER, type Caller } from '../auth/roles.ts';
 import { silentLogger } from '../log.ts';
 import type { LiveChair, LiveServerMessage } from '../protocol/live.ts';
 import { Heartbeat } from '../sockets/heartbeat.ts';
@@ -62,7 +63,7 @@ function channel(board: BoardView) {
 }
 
 function connect(live: LiveChannel, browser: FakeBrowser) {
-  const handlers = live.accept(browser as unknown as WebSocket);
+  const handlers = live.accept(browser as unknown as WebSocket, ADMIN_TOKEN_CALLER);
   handlers.receive(JSON.stringify({ type: 'subscribe', scope: 'all' }));
   return handlers;
 }
@@ -115,11 +116,27 @@ describe('the live channel under load', () => {
     const { board, bump } = fakeBoard();
     const live = channel(board);
     const tablet = new FakeBrowser();
-    live.accept(tablet as unknown as WebSocket).receive(JSON.stringify({ type: 'subscribe', scope: 'chair', chairId: 'b' }));
+    live.accept(tablet as unknown as WebSocket, ADMIN_TOKEN_CALLER).receive(JSON.stringify({ type: 'subscribe', scope: 'chair', chairId: 'b' }));
     bump('a');
     bump('b');
     await sleep(40);
     const ids = tablet.received.flatMap((m) => (m.type === 'snapshot' || m.type === 'chairs' ? m.chairs.map((c) => c.id) : []));
     expect(new Set(ids)).toEqual(new Set(['b']));
+  });
+});
+
+describe('who may watch what', () => {
+  const operatorOfB: Caller = { role: 'operator', personId: 'pe_1', name: 'Ana', chairId: 'b' };
+
+  it('an operator\'s tablet may follow its own chair, not another and not the whole floor', async () => {
+    const { board } = fakeBoard();
+    const live = channel(board);
+    const tablet = new FakeBrowser();
+    const handlers = live.accept(tablet as unknown as WebSocket, operatorOfB);
+    handlers.receive(JSON.stringify({ type: 'subscribe', scope: 'all' }));
+    handlers.receive(JSON.stringify({ type: 'subscribe', scope: 'chair', chairId: 'a' }));
+    expect(tablet.received.map((m) => m.type)).toEqual(['error', 'error']);
+    handlers.receive(JSON.stringify({ type: 'subscribe', scope: 'chair', chairId: 'b' }));
+    expect(tablet.received.at(-1)).toMatchObject({ type: 'snapshot', chairs: [{ id: 'b' }] });
   });
 });

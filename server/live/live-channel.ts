@@ -1,4 +1,5 @@
 import { WebSocket } from 'ws';
+import { mayUseChair, type Caller } from '../auth/roles.ts';
 import type { Logger } from '../log.ts';
 import type { Heartbeat } from '../sockets/heartbeat.ts';
 import { liveClientMessage, type LiveServerMessage } from '../protocol/live.ts';
@@ -27,7 +28,10 @@ class LiveClient {
   readonly lastSent = new Map<string, number>();
   readonly points: Array<[number, number]> = [];
 
-  constructor(readonly socket: WebSocket) {}
+  constructor(
+    readonly socket: WebSocket,
+    readonly caller: Caller,
+  ) {}
 
   sees(chairId: string): boolean {
     return this.scope?.kind === 'all' || (this.scope?.kind === 'chair' && this.scope.chairId === chairId);
@@ -65,8 +69,8 @@ export class LiveChannel {
     this.#timer.unref();
   }
 
-  accept(socket: WebSocket): { receive(data: string | ArrayBuffer): void; closed(): void } {
-    const client = new LiveClient(socket);
+  accept(socket: WebSocket, caller: Caller): { receive(data: string | ArrayBuffer): void; closed(): void } {
+    const client = new LiveClient(socket, caller);
     this.#clients.add(client);
     this.heartbeat.watch(socket); // a tablet asleep or off the Wi-Fi is noticed and let go
     return {
@@ -98,6 +102,11 @@ export class LiveChannel {
       return;
     }
     const message = parsed.data;
+    // An operator's tablet follows the chair it was signed in for, and only that one.
+    if (message.scope === 'all' ? client.caller.role === 'operator' : !mayUseChair(client.caller, message.chairId)) {
+      client.send({ type: 'error', message: 'this tablet is signed in for one chair: subscribe to that chair' });
+      return;
+    }
     client.scope = message.scope === 'all' ? { kind: 'all' } : { kind: 'chair', chairId: message.chairId };
     this.#snapshot(client);
   }

@@ -13,6 +13,8 @@ export interface Device {
   lastSeenAt: number | null;
   lastAddress: string | null;
   createdAt: number;
+  /** A revoked device can never connect again; its record stays for the history. */
+  revokedAt: number | null;
 }
 
 export interface DeviceIncident {
@@ -24,7 +26,7 @@ export interface DeviceIncident {
 }
 
 const columns = `key, id, chair_id AS chairId, name, fw, last_seq AS lastSeq, clock_offset_ms AS clockOffsetMs,
-  last_seen_at AS lastSeenAt, last_address AS lastAddress, created_at AS createdAt`;
+  last_seen_at AS lastSeenAt, last_address AS lastAddress, created_at AS createdAt, revoked_at AS revokedAt`;
 
 export function deviceStore(db: Db) {
   const insert = db.prepare(
@@ -32,8 +34,10 @@ export function deviceStore(db: Db) {
   );
   const byId = db.prepare<[string], Device>(`SELECT ${columns} FROM devices WHERE id = ?`);
   const tokenHashById = db.prepare<[string], { tokenHash: Buffer }>(
-    'SELECT token_hash AS tokenHash FROM devices WHERE id = ?',
+    'SELECT token_hash AS tokenHash FROM devices WHERE id = ? AND revoked_at IS NULL',
   );
+  const revoke = db.prepare('UPDATE devices SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL');
+  const setToken = db.prepare('UPDATE devices SET token_hash = ? WHERE id = ? AND revoked_at IS NULL');
   const all = db.prepare<[], Device>(`SELECT ${columns} FROM devices ORDER BY key`);
   const hello = db.prepare('UPDATE devices SET fw = ?, last_address = ?, last_seen_at = ? WHERE key = ?');
   const seen = db.prepare('UPDATE devices SET last_seen_at = ? WHERE key = ?');
@@ -58,6 +62,12 @@ export function deviceStore(db: Db) {
       seen.run(now, key);
     },
     recentIncidents: (key: number, limit = 50): DeviceIncident[] => incidents.all(key, limit),
+    revoke(id: string, now: number): void {
+      revoke.run(now, id);
+    },
+    replaceToken(id: string, tokenHash: Buffer): void {
+      setToken.run(tokenHash, id);
+    },
   };
 }
 

@@ -1,8 +1,10 @@
+import { auditStore } from './audit.ts';
 import { browserSessionStore } from './browser-sessions.ts';
 import { chairStore } from './chairs.ts';
 import { openDatabase } from './db.ts';
 import { deviceStore } from './devices.ts';
 import { ingestWriter } from './ingest-writer.ts';
+import { peopleStore } from './people.ts';
 import { sessionStore } from './sessions.ts';
 import { settingsStore } from './settings.ts';
 import { telemetryStore } from './telemetry.ts';
@@ -18,6 +20,8 @@ export function openStore(dataDir: string) {
     telemetry: telemetryStore(db),
     settings: settingsStore(db),
     browserSessions: browserSessionStore(db),
+    people: peopleStore(db),
+    audit: auditStore(db),
     ingest: ingestWriter(db),
     close: () => db.close(),
   };

@@ -104,6 +104,35 @@ const migrations: readonly string[] = [
     expires_at INTEGER NOT NULL
   ) STRICT, WITHOUT ROWID;
   `,
+  /* 3: people and roles, who a browser session belongs to, and the audit trail */ `
+  CREATE TABLE people (
+    id          TEXT PRIMARY KEY,
+    name        TEXT NOT NULL,
+    role        TEXT NOT NULL CHECK (role IN ('operator', 'supervisor', 'admin')),
+    secret_hash TEXT NOT NULL,
+    created_at  INTEGER NOT NULL,
+    disabled_at INTEGER
+  ) STRICT;
+  CREATE UNIQUE INDEX people_by_active_name ON people(name COLLATE NOCASE) WHERE disabled_at IS NULL;
+
+  ALTER TABLE devices ADD COLUMN revoked_at INTEGER;
+
+  ALTER TABLE browser_sessions ADD COLUMN person_id TEXT;
+  ALTER TABLE browser_sessions ADD COLUMN role TEXT NOT NULL DEFAULT 'admin';
+  ALTER TABLE browser_sessions ADD COLUMN chair_id TEXT;
+
+  CREATE TABLE audit (
+    id     INTEGER PRIMARY KEY,
+    at     INTEGER NOT NULL,
+    actor  TEXT NOT NULL,
+    action TEXT NOT NULL,
+    target TEXT,
+    detail TEXT NOT NULL DEFAULT '{}'
+  ) STRICT;
+  CREATE INDEX audit_by_time ON audit(at);
+  CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;
+  CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;
+  `,
 ];
 
 export const SCHEMA_VERSION = migrations.length;

@@ -1,0 +1,53 @@
+/**
+ * Sign-in throttling, per person and per address: a few free tries, then a lock that doubles with
+ * each further failure. Pure: the caller passes `now`, so tests run on a fake clock.
+ */
+export interface LockoutPolicy {
+  freeFailures: number;
+  firstLockMs: number;
+  maxLockMs: number;
+  /** Failures older than this are forgotten. */
+  memoryMs: number;
+}
+
+export const defaultLockout: LockoutPolicy = { freeFailures: 5, firstLockMs: 60_000, maxLockMs: 15 * 60_000, memoryMs: 15 * 60_000 };
+
+interface Record {
+  failures: number;
+  lastFailureAt: number;
+  lockedUntil: number;
+}
+
+export class Lockout {
+  readonly #records = new Map<string, Record>();
+
+  constructor(private readonly policy: LockoutPolicy = defaultLockout) {}
+
+  /** When the key may try again, or undefined when it may now. */
+  lockedUntil(key: string, now: number): number | undefined {
+    const record = this.#fresh(key, now);
+    return record && record.lockedUntil > now ? record.lockedUntil : undefined;
+  }
+
+  fail(key: string, now: number): void {
+    const record = this.#fresh(key, now) ?? { failures: 0, lastFailureAt: now, lockedUntil: 0 };
+    record.failures += 1;
+    record.lastFailureAt = now;
+    const over = record.failures - this.policy.freeFailures;
+    if (over >= 0) record.lockedUntil = now + Math.min(this.policy.maxLockMs, this.policy.firstLockMs * 2 ** over);
+    this.#records.set(key, record);
+  }
+
+  succeed(key: string): void {
+    this.#records.delete(key);
+  }
+
+  #fresh(key: string, now: number): Record | undefined {
+    const record = this.#records.get(key);
+    if (record && now - record.lastFailureAt > this.policy.memoryMs && record.lockedUntil <= now) {
+      this.#records.delete(key);
+      return undefined;
+    }
+    return record;
+  }
+}

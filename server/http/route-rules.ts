@@ -1,0 +1,57 @@
+import type { MiddlewareHandler } from 'hono';
+import { matchedRoutes } from 'hono/route';
+import type { Role } from '../auth/roles.ts';
+import type { AppEnv } from './caller-auth.ts';
+import { ApiError } from './errors.ts';
+
+const everyone: readonly Role[] = ['operator', 'supervisor', 'admin'];
+const staff: readonly Role[] = ['supervisor', 'admin'];
+const admin: readonly Role[] = ['admin'];
+
+/** Routes anyone may call, signed in or not. */
+export const PUBLIC_ROUTES: ReadonlySet<string> = new Set([
+  'GET /api/health',
+  'GET /api/auth/me',
+  'GET /api/auth/chairs',
+  'GET /api/auth/people',
+  'POST /api/auth/sign-in',
+  'POST /api/auth/sign-out',
+]);
+
+/**
+ * Which roles may call each API route. A route missing here is refused to everyone (and a test
+ * fails), so a new route cannot ship without a rule. Operators are further held to their own
+ * chair by the handlers.
+ */
+export const ROUTE_RULES: Readonly<Record<string, readonly Role[]>> = {
+  'GET /api/chairs': everyone,
+  'POST /api/chairs': admin,
+  'PUT /api/chairs/:id/region': everyone,
+  'GET /api/devices': staff,
+  'POST /api/devices': admin,
+  'GET /api/devices/:id/incidents': staff,
+  'POST /api/devices/:id/revoke': admin,
+  'POST /api/devices/:id/rotate': admin,
+  'POST /api/sessions': everyone,
+  'GET /api/sessions/:id': everyone,
+  'POST /api/sessions/:id/end': everyone,
+  'GET /api/people': admin,
+  'POST /api/people': admin,
+  'POST /api/people/:id/disable': admin,
+  'GET /api/audit': staff,
+};
+
+export function enforceRouteRules(): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    const handler = matchedRoutes(c)
+      .slice(c.req.routeIndex + 1)
+      .find((route) => route.method !== 'ALL' && route.path.startsWith('/api/'));
+    if (handler) {
+      const allowed = ROUTE_RULES[`${handler.method} ${handler.path}`];
+      if (!allowed?.includes(c.get('caller').role)) {
+        throw new ApiError(403, 'forbidden', `a${c.get('caller').role === 'admin' ? 'n' : ''} ${c.get('caller').role} may not do this`);
+      }
+    }
+    await next();
+  };
+}
