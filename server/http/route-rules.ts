@@ -49,7 +49,8 @@ export function enforceRouteRules(): MiddlewareHandler<AppEnv> {
     if (handler) {
       const allowed = ROUTE_RULES[`${handler.method} ${handler.path}`];
       if (!allowed?.includes(c.get('caller').role)) {
-        throw new ApiError(403, 'forbidden', `a${c.get('caller').role === 'admin' ? 'n' : ''} ${c.get('caller').role} may not do this`);
+        const role = c.get('caller').role;
+        throw new ApiError(403, 'forbidden', `${/^[aeiou]/.test(role) ? 'an' : 'a'} ${role} may not do this`);
       }
     }
     await next();

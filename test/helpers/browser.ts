@@ -18,9 +18,9 @@ export async function launchBrowser(): Promise<Browser> {
   });
 }
 
-/** Signs the page in through the real sign-in form, as a person would. */
+/** Signs the page in with the admin token through the real sign-in form, as a person setting up would. */
 export async function signIn(page: Page, baseUrl: string, next = '/'): Promise<void> {
-  await page.goto(`${baseUrl}/sign-in?next=${encodeURIComponent(next)}`);
+  await page.goto(`${baseUrl}/sign-in?method=token&next=${encodeURIComponent(next)}`);
   await page.getByLabel('Admin token').fill(ADMIN_TOKEN);
   await page.getByRole('button', { name: 'Sign in' }).click();
   await page.waitForURL(`${baseUrl}${next}`);

@@ -1,0 +1,81 @@
+import type { Browser, Page } from 'playwright-core';
+import { fileURLToPath } from 'node:url';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { launchBrowser } from '../helpers/browser.ts';
+import { chairWithDevice, startTestServer, type TestServer } from '../helpers/server.ts';
+
+const webRoot = fileURLToPath(new URL('../../web/build', import.meta.url));
+let browser: Browser;
+let server: TestServer;
+const contexts: Array<{ close(): Promise<void> }> = [];
+
+beforeAll(async () => {
+  browser = await launchBrowser();
+});
+afterAll(async () => {
+  await browser.close();
+});
+afterEach(async () => {
+  for (const c of contexts.splice(0)) await c.close();
+  await server.dispose();
+});
+
+async function tablet(): Promise<Page> {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  contexts.push(context);
+  const page = await context.newPage();
+  await page.goto(`${server.url}/sign-in`);
+  return page;
+}
+
+async function setUp() {
+  server = await startTestServer({ webRoot });
+  const chair = await chairWithDevice(server.api, 'Chair 3');
+  await server.request('POST', '/api/people', { name: 'Ana', role: 'operator', secret: '4821' });
+  await server.request('POST', '/api/people', { name: 'Sam', role: 'supervisor', secret: 'lead-of-the-floor' });
+  return chair;
+}
+
+async function tapPin(page: Page, pin: string) {
+  for (const digit of pin) await page.getByRole('button', { name: digit, exact: true }).click();
+  await page.getByRole('button', { name: 'OK' }).click();
+}
+
+describe('signing in at the clinic', () => {
+  it('an operator taps their name and the tablet\'s chair, enters the PIN on the pad, and lands on that chair', async () => {
+    const chair = await setUp();
+    const page = await tablet();
+    await page.getByRole('button', { name: /^Ana/ }).click();
+    await page.getByRole('button', { name: 'Chair 3' }).click();
+    await tapPin(page, '4821');
+    await page.waitForURL(`${server.url}/chairs/${chair.chairId}`);
+    await expect.poll(() => page.getByTestId('live-status').innerText()).toContain('Live');
+    await expect.poll(() => page.locator('.who').innerText()).toContain('Ana · operator');
+  });
+
+  it('a supervisor signs in with a password and sees the wall', async () => {
+    await setUp();
+    const page = await tablet();
+    await page.getByRole('button', { name: /^Sam/ }).click();
+    await page.getByLabel('Password').fill('lead-of-the-floor');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.waitForURL(`${server.url}/`);
+    await expect.poll(() => page.getByTestId('chair-card').count()).toBe(1);
+  });
+
+  it('wrong PINs lock the operator out with a message that says when to retry', async () => {
+    await setUp();
+    const page = await tablet();
+    await page.getByRole('button', { name: /^Ana/ }).click();
+    await page.getByRole('button', { name: 'Chair 3' }).click();
+    for (let i = 0; i < 4; i++) {
+      await tapPin(page, '0000');
+      await expect.poll(() => page.getByRole('alert').innerText()).toContain('not right');
+    }
+    await tapPin(page, '0000');
+    await expect.poll(() => page.getByRole('alert').innerText()).toMatch(/try again in \d+ s/);
+    await tapPin(page, '4821'); // even the right PIN waits out the lock
+    await expect.poll(() => page.getByRole('alert').innerText()).toMatch(/try again in \d+ s/);
+    expect(page.url()).toContain('/sign-in');
+  });
+});
