@@ -4,6 +4,8 @@ import { WebSocketServer } from 'ws';
 import { resolveAdminToken } from './auth/admin-token.ts';
 import { Lockout } from './auth/lockout.ts';
 import { systemClock, type Clock } from './clock.ts';
+import { CoverageTracker } from './coverage/tracker.ts';
+import { guidanceSettingsOf } from './guidance/settings.ts';
 import { createHttpApp } from './http/app.ts';
 import { createDeviceGateway } from './ingest/gateway.ts';
 import { defaultGroupCommit, type GroupCommitOptions } from './ingest/group-commit.ts';
@@ -62,7 +64,9 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     groupCommit: { ...defaultGroupCommit, ...options.groupCommit },
     helloTimeoutMs: options.helloTimeoutMs ?? 10_000,
   });
-  const board = new ChairBoard(store, gateway.registry, clock, hub);
+  // Built before the board, so that it counts each batch of dots before the board reads the counts.
+  const coverage = new CoverageTracker(store, hub, guidanceSettingsOf(store.settings));
+  const board = new ChairBoard(store, gateway.registry, clock, hub, coverage);
   const live = new LiveChannel(board, { ...defaultLiveChannel, ...options.live }, heartbeat, log);
 
   const retentionMs = (options.telemetryRetentionDays ?? 30) * DAY_MS;
@@ -75,7 +79,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   pruneTimer.unref();
 
   const app = createHttpApp({
-    store, registry: gateway.registry, hub, clock, log, gateway, live,
+    store, registry: gateway.registry, hub, clock, log, gateway, live, coverage,
     auth: { adminTokenHash: admin.hash, sessions: store.browserSessions, clock },
     lockout: new Lockout(),
     webRoot: options.webRoot,

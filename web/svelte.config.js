@@ -7,6 +7,8 @@ export default {
     alias: {
       $protocol: '../server/protocol',
       $scalp: '../server/scalp',
+      $coverage: '../server/coverage',
+      $plans: '../server/plans',
     },
   },
 };

@@ -15,7 +15,9 @@ import { enforceRouteRules } from './route-rules.ts';
 import { auditRoutes } from './routes/audit.ts';
 import { chairRoutes } from './routes/chairs.ts';
 import { deviceRoutes } from './routes/devices.ts';
+import { guidanceRoutes } from './routes/guidance.ts';
 import { peopleRoutes } from './routes/people.ts';
+import { planRoutes, treatmentRoutes } from './routes/plans.ts';
 import { sessionRoutes } from './routes/sessions.ts';
 import { signInRoutes } from './routes/sign-in.ts';
 import { webApp } from './web-app.ts';
@@ -66,6 +68,9 @@ export function createHttpApp(options: HttpAppOptions): Hono<AppEnv> {
     .route('/sessions', sessionRoutes(options))
     .route('/people', peopleRoutes(options))
     .route('/audit', auditRoutes(options))
+    .route('/treatments', treatmentRoutes(options))
+    .route('/plans', planRoutes(options))
+    .route('/guidance', guidanceRoutes(options))
     .all('*', notFound);
 
   const app = new Hono<AppEnv>();

@@ -1,4 +1,5 @@
 import type { Clock } from '../clock.ts';
+import type { CoverageTracker } from '../coverage/tracker.ts';
 import type { DeviceRegistry } from '../ingest/device-registry.ts';
 import type { LiveHub } from '../live/hub.ts';
 import type { Store } from '../store/index.ts';
@@ -9,4 +10,5 @@ export interface ApiDeps {
   registry: DeviceRegistry;
   hub: LiveHub;
   clock: Clock;
+  coverage: CoverageTracker;
 }

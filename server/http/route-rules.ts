@@ -39,6 +39,13 @@ export const ROUTE_RULES: Readonly<Record<string, readonly Role[]>> = {
   'POST /api/people': admin,
   'POST /api/people/:id/disable': admin,
   'GET /api/audit': staff,
+  'GET /api/treatments': everyone,
+  'POST /api/treatments': staff,
+  'GET /api/treatments/:id': everyone,
+  'GET /api/plans/:id': everyone,
+  'PUT /api/plans/:id': staff,
+  'GET /api/guidance/settings': staff,
+  'PUT /api/guidance/settings': staff,
 };
 
 export function enforceRouteRules(): MiddlewareHandler<AppEnv> {

@@ -1,6 +1,8 @@
 import type { Clock } from '../clock.ts';
+import type { CoverageTracker } from '../coverage/tracker.ts';
+import type { CoverageTally } from '../coverage/tally.ts';
 import type { DeviceRegistry } from '../ingest/device-registry.ts';
-import type { LiveChair } from '../protocol/live.ts';
+import type { CellCounts, LiveChair, LivePlan } from '../protocol/live.ts';
 import type { Store } from '../store/index.ts';
 import { chairStateOf } from './chair-state.ts';
 import type { LiveHub, LiveSample } from './hub.ts';
@@ -8,7 +10,12 @@ import type { LiveHub, LiveSample } from './hub.ts';
 /** How much cycle-rate history a chair keeps in memory for its chart. */
 export const SERIES_WINDOW_MS = 3 * 60_000;
 
-export type BoardChange = { kind: 'chair'; chairId: string } | { kind: 'sample'; chairId: string; point: [number, number] };
+export type BoardChange =
+  | { kind: 'chair'; chairId: string }
+  | { kind: 'sample'; chairId: string; point: [number, number] }
+  | { kind: 'cells'; chairId: string; sessionId: string; cells: number[] }
+  /** The chair's session began or ended: whoever draws its grid starts again from a snapshot. */
+  | { kind: 'reset'; chairId: string };
 
 /**
  * What every chair looks like right now, kept in memory from the hub's events so that a browser's
@@ -24,18 +31,16 @@ export class ChairBoard {
     private readonly registry: DeviceRegistry,
     private readonly clock: Clock,
     hub: LiveHub,
+    private readonly coverage: CoverageTracker,
   ) {
     for (const chair of store.chairs.list()) this.#load(chair.id);
     hub.on('setup', ({ chairId }) => this.#load(chairId));
     hub.on('sample', (sample) => this.#sample(sample));
     hub.on('dots', ({ chairId, dots }) =>
       this.#update(chairId, (chair) => {
-        for (const dot of dots) {
-          if (chair.session && dot.sessionId === chair.session.id) {
-            chair.session.dots.total += 1;
-            chair.session.dots.byRegion[dot.region] = (chair.session.dots.byRegion[dot.region] ?? 0) + 1;
-          }
-        }
+        // The coverage tracker has counted these dots already: it listened first.
+        const done = this.coverage.forChair(chairId)?.done;
+        if (chair.session && done) chair.session.dots = { total: done.total, byRegion: Object.fromEntries(done.regions) };
         chair.currentRegion = dots.at(-1)!.region;
       }),
     );
@@ -46,14 +51,22 @@ export class ChairBoard {
         chair.device.lastSeenAt = at;
       }),
     );
-    hub.on('session', ({ session, change }) =>
-      this.#update(session.chairId, (chair) => {
-        chair.session =
-          change === 'started'
-            ? { id: session.id, operatorId: session.operatorId, patientRef: session.patientRef, startedAt: session.startedAt, dots: { total: 0, byRegion: {} } }
-            : null;
+    hub.on('session', ({ session }) => {
+      this.#update(session.chairId, (chair) => (chair.session = this.#liveSession(session.chairId)));
+      this.#emit({ kind: 'reset', chairId: session.chairId });
+    });
+    hub.on('plan', ({ planId }) => {
+      for (const chair of this.#chairs.values()) {
+        if (chair.session?.plan?.id !== planId) continue;
+        this.#update(chair.id, (c) => c.session && (c.session.plan = livePlan(this.coverage.forChair(c.id))));
+      }
+    });
+    hub.on('guidance', (event) =>
+      this.#update(event.chairId, (chair) => {
+        if (chair.session?.id === event.sessionId) chair.session.guidance = this.coverage.forChair(event.chairId)?.guidance ?? [];
       }),
     );
+    hub.on('coverage', ({ chairId, sessionId, cells }) => this.#emit({ kind: 'cells', chairId, sessionId, cells }));
     hub.on('region', ({ chairId, region }) =>
       this.#update(chairId, (chair) => {
         chair.selectedRegion = region;
@@ -85,7 +98,6 @@ export class ChairBoard {
     const chair = this.store.chairs.get(chairId);
     if (!chair) return;
     const device = this.store.devices.list().find((d) => d.chairId === chairId);
-    const session = this.store.sessions.openForChair(chairId);
     const previous = this.#chairs.get(chairId);
     const live: LiveChair = {
       id: chair.id,
@@ -96,19 +108,38 @@ export class ChairBoard {
       device: device
         ? { id: device.id, online: this.registry.isOnline(device.id), lastSeenAt: device.lastSeenAt, batteryPct: null }
         : null,
-      session: session
-        ? {
-            id: session.id,
-            operatorId: session.operatorId,
-            patientRef: session.patientRef,
-            startedAt: session.startedAt,
-            dots: this.store.sessions.dotCounts(session.key),
-          }
-        : null,
+      session: this.#liveSession(chairId),
       sample: previous?.sample ?? null,
     };
     this.#chairs.set(chairId, live);
     this.#emit({ kind: 'chair', chairId });
+  }
+
+  /** The open session's grid and the patient's earlier sessions', as sparse counts. */
+  cells(chairId: string): { session: CellCounts; earlier: CellCounts } {
+    const coverage = this.coverage.forChair(chairId);
+    return { session: sparse(coverage?.done), earlier: sparse(coverage?.earlier) };
+  }
+
+  /** How many dots a cell of the chair's open session holds now. */
+  cellCount(chairId: string, cell: number): number {
+    return this.coverage.forChair(chairId)?.done.cells[cell] ?? 0;
+  }
+
+  #liveSession(chairId: string): LiveChair['session'] {
+    const coverage = this.coverage.forChair(chairId);
+    if (!coverage) return null;
+    const { session, done, earlier, guidance } = coverage;
+    return {
+      id: session.id,
+      operatorId: session.operatorId,
+      patientRef: session.patientRef,
+      startedAt: session.startedAt,
+      dots: { total: done.total, byRegion: Object.fromEntries(done.regions) },
+      dotsBefore: Object.fromEntries(earlier.regions),
+      plan: livePlan(coverage),
+      guidance,
+    };
   }
 
   #sample(sample: LiveSample): void {
@@ -138,4 +169,18 @@ export class ChairBoard {
   #emit(change: BoardChange): void {
     for (const listener of this.#listeners) listener(change);
   }
+}
+
+function livePlan(coverage: ReturnType<CoverageTracker['forChair']>): LivePlan | null {
+  if (!coverage?.plan || !coverage.layout) return null;
+  const { plan, layout } = coverage;
+  const regions: LivePlan['regions'] = {};
+  for (const [id, region] of Object.entries(plan.regions)) regions[id] = { ...region, target: layout.regionTarget[id] ?? 0 };
+  return { id: plan.id, sessionNumber: plan.sessionNumber, sessionsPlanned: plan.sessionsPlanned, regions };
+}
+
+function sparse(tally: CoverageTally | undefined): CellCounts {
+  const pairs: CellCounts = [];
+  tally?.cells.forEach((n, cell) => n > 0 && pairs.push([cell, n]));
+  return pairs;
 }

@@ -1,6 +1,7 @@
 import type { StoredDot } from '../store/ingest-writer.ts';
 import type { Session } from '../store/sessions.ts';
 import type { Logger } from '../log.ts';
+import type { GuidanceEvent } from '../protocol/guidance.ts';
 
 export interface LiveSample {
   deviceId: string;
@@ -36,6 +37,11 @@ export interface LiveEvents {
   /** A chair was added or a device paired to it: its set-up changed. */
   setup: { chairId: string };
   incident: LiveIncident;
+  /** A plan was edited: sessions following it measure against the new targets. */
+  plan: { planId: string };
+  /** These cells of the chair's session grid gained dots (after the dots event that counted them). */
+  coverage: { chairId: string; sessionId: string; cells: number[] };
+  guidance: GuidanceEvent;
 }
 
 type Listener<K extends keyof LiveEvents> = (payload: LiveEvents[K]) => void;

@@ -27,7 +27,7 @@ class FakeBrowser extends EventEmitter {
 function chair(id: string, total: number): LiveChair {
   return {
     id, name: id, state: 'running', selectedRegion: null, currentRegion: null, device: null, sample: null,
-    session: { id: `se-${id}`, operatorId: 'op', patientRef: 'P-1', startedAt: 0, dots: { total, byRegion: {} } },
+    session: { id: `se-${id}`, operatorId: 'op', patientRef: 'P-1', startedAt: 0, dots: { total, byRegion: {} }, dotsBefore: {}, plan: null, guidance: [] },
   };
 }
 
@@ -39,6 +39,8 @@ function fakeBoard() {
     chairs: () => [...totals].map(([id, n]) => chair(id, n)),
     chair: (id: string) => (totals.has(id) ? chair(id, totals.get(id)!) : undefined),
     series: () => [],
+    cells: () => ({ session: [], earlier: [] }),
+    cellCount: () => 0,
     onChange: (l: (c: BoardChange) => void) => {
       listeners.add(l);
       return () => listeners.delete(l);

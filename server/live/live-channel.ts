@@ -6,7 +6,7 @@ import { liveClientMessage, type LiveServerMessage } from '../protocol/live.ts';
 import type { ChairBoard } from './chair-board.ts';
 
 /** What the channel reads of the board. */
-export type BoardView = Pick<ChairBoard, 'chairs' | 'chair' | 'series' | 'onChange'>;
+export type BoardView = Pick<ChairBoard, 'chairs' | 'chair' | 'series' | 'cells' | 'cellCount' | 'onChange'>;
 
 export interface LiveChannelOptions {
   /** How often pending updates go out. */
@@ -24,7 +24,12 @@ type Scope = { kind: 'all' } | { kind: 'chair'; chairId: string };
 class LiveClient {
   scope: Scope | undefined;
   behind = false;
+  /** Its chair's session began or ended: the next tick sends a whole new snapshot. */
+  stale = false;
   readonly dirty = new Set<string>();
+  /** Grid cells of the watched chair's session that gained dots since the last tick. */
+  readonly cells = new Set<number>();
+  cellsSessionId = '';
   readonly lastSent = new Map<string, number>();
   readonly points: Array<[number, number]> = [];
 
@@ -62,7 +67,13 @@ export class LiveChannel {
       for (const client of this.#clients) {
         if (!client.sees(change.chairId) || client.behind) continue;
         if (change.kind === 'chair') client.dirty.add(change.chairId);
-        else if (client.scope?.kind === 'chair') client.points.push(change.point);
+        else if (client.scope?.kind !== 'chair') continue;
+        else if (change.kind === 'sample') client.points.push(change.point);
+        else if (change.kind === 'reset') client.stale = true;
+        else {
+          client.cellsSessionId = change.sessionId;
+          for (const cell of change.cells) client.cells.add(cell);
+        }
       }
     });
     this.#timer = setInterval(() => this.#tick(), options.tickMs);
@@ -116,11 +127,24 @@ export class LiveChannel {
     if (!scope) return;
     const chairs = scope.kind === 'all' ? this.board.chairs() : [this.board.chair(scope.chairId)].filter((c) => c !== undefined);
     const series = scope.kind === 'chair' ? { [scope.chairId]: this.board.series(scope.chairId) } : {};
+    const cells = scope.kind === 'chair' ? { [scope.chairId]: this.board.cells(scope.chairId) } : {};
     client.dirty.clear();
     client.points.length = 0;
+    client.cells.clear();
+    client.stale = false;
     const now = Date.now();
     for (const chair of chairs) client.lastSent.set(chair.id, now);
-    client.send({ type: 'snapshot', at: now, chairs, series });
+    client.send({ type: 'snapshot', at: now, chairs, series, cells });
+  }
+
+  /** The chart points and grid cells that only a one-chair view draws. */
+  #sendChairDetail(client: LiveClient, chairId: string): void {
+    if (client.points.length > 0) client.send({ type: 'samples', chairId, points: client.points.splice(0) });
+    if (client.cells.size > 0) {
+      const cells: Array<[number, number]> = [...client.cells].map((cell) => [cell, this.board.cellCount(chairId, cell)]);
+      client.cells.clear();
+      client.send({ type: 'cells', chairId, sessionId: client.cellsSessionId, cells });
+    }
   }
 
   #tick(): void {
@@ -139,12 +163,15 @@ export class LiveChannel {
         client.behind = true;
         client.dirty.clear();
         client.points.length = 0;
+        client.cells.clear();
         this.log.warn({ buffered }, 'live client fell behind; it will get a snapshot when it drains');
         continue;
       }
-      if (client.points.length > 0 && client.scope.kind === 'chair') {
-        client.send({ type: 'samples', chairId: client.scope.chairId, points: client.points.splice(0) });
+      if (client.stale) {
+        this.#snapshot(client);
+        continue;
       }
+      if (client.scope.kind === 'chair') this.#sendChairDetail(client, client.scope.chairId);
       const due = [];
       for (const chairId of client.dirty) {
         if (now - (client.lastSent.get(chairId) ?? 0) < this.options.numbersEveryMs) continue;

@@ -3,6 +3,8 @@
  * chair or to all, gets a snapshot, then coalesced updates. The web app imports these types.
  */
 import { z } from 'zod';
+import { guidanceEvent } from './guidance.ts';
+import { planRegion } from './plan.ts';
 
 export const LIVE_PATH = '/ws/live';
 
@@ -11,6 +13,15 @@ export const liveClientMessage = z.discriminatedUnion('scope', [
   z.object({ type: z.literal('subscribe'), scope: z.literal('chair'), chairId: z.string().min(1) }),
 ]);
 export type LiveClientMessage = z.infer<typeof liveClientMessage>;
+
+/** The plan a session follows, as the tablet and the wall need it: targets already worked out. */
+export const livePlan = z.object({
+  id: z.string(),
+  sessionNumber: z.number(),
+  sessionsPlanned: z.number(),
+  regions: z.record(z.string(), planRegion.extend({ target: z.number() })),
+});
+export type LivePlan = z.infer<typeof livePlan>;
 
 export const chairState = z.enum(['idle', 'in-session', 'running', 'offline']);
 export type ChairState = z.infer<typeof chairState>;
@@ -37,6 +48,11 @@ export const liveChair = z.object({
       patientRef: z.string(),
       startedAt: z.number(),
       dots: z.object({ total: z.number(), byRegion: z.record(z.string(), z.number()) }),
+      /** The patient's earlier sessions, per region. */
+      dotsBefore: z.record(z.string(), z.number()),
+      plan: livePlan.nullable(),
+      /** The newest guidance of this session first. */
+      guidance: z.array(guidanceEvent),
     })
     .nullable(),
   /** The latest telemetry sample: `at` is when it was made, on the server's clock. */
@@ -48,12 +64,24 @@ export type LiveChair = z.infer<typeof liveChair>;
 
 /** [madeAt ms, cycleHz] pairs, oldest first: what the cycle-rate chart draws. */
 const series = z.array(z.tuple([z.number(), z.number()]));
+/** [cell, dots] pairs of the coverage grid (server/coverage/grid.ts); cells not listed hold none. */
+const cellCounts = z.array(z.tuple([z.number().int(), z.number().int()]));
+export type CellCounts = z.infer<typeof cellCounts>;
 
 export const liveServerMessage = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('snapshot'), at: z.number(), chairs: z.array(liveChair), series: z.record(z.string(), series) }),
+  z.object({
+    type: z.literal('snapshot'),
+    at: z.number(),
+    chairs: z.array(liveChair),
+    series: z.record(z.string(), series),
+    /** For a one-chair subscription: its open session's grid, and the patient's earlier sessions'. */
+    cells: z.record(z.string(), z.object({ session: cellCounts, earlier: cellCounts })),
+  }),
   /** The chairs that changed since the last tick, each as it is now. */
   z.object({ type: z.literal('chairs'), chairs: z.array(liveChair) }),
   z.object({ type: z.literal('samples'), chairId: z.string(), points: series }),
+  /** Cells of the open session's grid that gained dots, with their new counts. */
+  z.object({ type: z.literal('cells'), chairId: z.string(), sessionId: z.string(), cells: cellCounts }),
   z.object({ type: z.literal('error'), message: z.string() }),
 ]);
 export type LiveServerMessage = z.infer<typeof liveServerMessage>;

@@ -1,10 +1,13 @@
 import { auditStore } from './audit.ts';
 import { browserSessionStore } from './browser-sessions.ts';
 import { chairStore } from './chairs.ts';
+import { coverageStore } from './coverage.ts';
 import { openDatabase } from './db.ts';
 import { deviceStore } from './devices.ts';
+import { guidanceStore } from './guidance.ts';
 import { ingestWriter } from './ingest-writer.ts';
 import { peopleStore } from './people.ts';
+import { planStore } from './plans.ts';
 import { sessionStore } from './sessions.ts';
 import { settingsStore } from './settings.ts';
 import { telemetryStore } from './telemetry.ts';
@@ -22,6 +25,9 @@ export function openStore(dataDir: string) {
     browserSessions: browserSessionStore(db),
     people: peopleStore(db),
     audit: auditStore(db),
+    plans: planStore(db),
+    coverage: coverageStore(db),
+    guidance: guidanceStore(db),
     ingest: ingestWriter(db),
     close: () => db.close(),
   };

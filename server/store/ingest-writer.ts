@@ -1,3 +1,4 @@
+import { cellOf } from '../coverage/grid.ts';
 import type { Db } from './db.ts';
 
 /** Who a record came from: the key is stored, the ids travel on to the live views. */
@@ -79,6 +80,10 @@ export function ingestWriter(db: Db) {
     `INSERT INTO session_region_counts (session_key, region, dots) VALUES (?, ?, ?)
      ON CONFLICT (session_key, region) DO UPDATE SET dots = dots + excluded.dots`,
   );
+  const addCellCount = db.prepare(
+    `INSERT INTO session_cells (session_key, cell, dots) VALUES (?, ?, ?)
+     ON CONFLICT (session_key, cell) DO UPDATE SET dots = dots + excluded.dots`,
+  );
   const foldSecond = db.prepare(
     `INSERT INTO telemetry_seconds
        (device_key, second, samples, running_samples, hz_sum, hz_min, hz_max, needles, battery_pct)
@@ -102,6 +107,7 @@ export function ingestWriter(db: Db) {
   const write = db.transaction((batch: IngestBatch): StoredDot[] => {
     const stored: StoredDot[] = [];
     const counts = new Map<number, Map<string, number>>();
+    const cellCounts = new Map<number, Map<number, number>>();
     const spans = new Map<string, SessionSpan | undefined>();
 
     for (const dot of batch.dots) {
@@ -116,11 +122,20 @@ export function ingestWriter(db: Db) {
         const perRegion = counts.get(sessionKey) ?? new Map<string, number>();
         perRegion.set(dot.region, (perRegion.get(dot.region) ?? 0) + 1);
         counts.set(sessionKey, perRegion);
+        if (dot.x !== undefined && dot.y !== undefined) {
+          const perCell = cellCounts.get(sessionKey) ?? new Map<number, number>();
+          const cell = cellOf(dot.x, dot.y);
+          perCell.set(cell, (perCell.get(cell) ?? 0) + 1);
+          cellCounts.set(sessionKey, perCell);
+        }
       }
       stored.push({ ...dot, sessionId: session?.id ?? null });
     }
     for (const [sessionKey, perRegion] of counts) {
       for (const [region, n] of perRegion) addCount.run(sessionKey, region, n);
+    }
+    for (const [sessionKey, perCell] of cellCounts) {
+      for (const [cell, n] of perCell) addCellCount.run(sessionKey, cell, n);
     }
     for (const row of foldSamples(batch.samples)) foldSecond.run(row);
     for (const i of batch.incidents) insertIncident.run(i.deviceKey, i.kind, i.seq, i.seqTo, i.detail, i.at);

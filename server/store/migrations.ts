@@ -133,6 +133,52 @@ const migrations: readonly string[] = [
   CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;
   CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;
   `,
+  /* 4: treatment plans, the fine coverage grid and guidance from the plan */ `
+  CREATE TABLE treatments (
+    id               TEXT PRIMARY KEY,
+    patient_ref      TEXT NOT NULL,
+    sessions_planned INTEGER NOT NULL CHECK (sessions_planned BETWEEN 2 AND 4),
+    head_scale       REAL NOT NULL,
+    reference        TEXT NOT NULL,
+    created_at       INTEGER NOT NULL
+  ) STRICT;
+  CREATE INDEX treatments_by_patient ON treatments(patient_ref);
+
+  -- regions: the plan's regions as JSON, validated by server/protocol/plan.ts; edited as a whole.
+  CREATE TABLE plans (
+    id             TEXT PRIMARY KEY,
+    treatment_id   TEXT NOT NULL REFERENCES treatments(id),
+    session_number INTEGER NOT NULL,
+    template       TEXT,
+    regions        TEXT NOT NULL,
+    updated_at     INTEGER NOT NULL,
+    UNIQUE (treatment_id, session_number)
+  ) STRICT;
+
+  CREATE INDEX sessions_by_patient ON sessions(patient_ref, started_at);
+
+  -- Dots per cell of the coverage grid (server/coverage/grid.ts, 40 x 40), kept with the dots.
+  CREATE TABLE session_cells (
+    session_key INTEGER NOT NULL,
+    cell        INTEGER NOT NULL,
+    dots        INTEGER NOT NULL,
+    PRIMARY KEY (session_key, cell)
+  ) STRICT, WITHOUT ROWID;
+  INSERT INTO session_cells (session_key, cell, dots)
+    SELECT session_key, min(39, CAST(y * 40 AS INTEGER)) * 40 + min(39, CAST(x * 40 AS INTEGER)), count(*)
+    FROM dots WHERE session_key IS NOT NULL AND x IS NOT NULL GROUP BY 1, 2;
+
+  CREATE TABLE guidance_events (
+    id          INTEGER PRIMARY KEY,
+    session_key INTEGER NOT NULL,
+    chair_id    TEXT NOT NULL,
+    kind        TEXT NOT NULL,
+    region      TEXT NOT NULL,
+    message     TEXT NOT NULL,
+    at          INTEGER NOT NULL
+  ) STRICT;
+  CREATE INDEX guidance_by_session ON guidance_events(session_key, at);
+  `,
 ];
 
 export const SCHEMA_VERSION = migrations.length;

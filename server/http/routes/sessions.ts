@@ -21,22 +21,28 @@ export function sessionRoutes(deps: ApiDeps) {
       const input = await readBody(c, newSessionBody);
       if (!store.chairs.get(input.chairId)) throw ApiError.notFound(`chair ${input.chairId}`);
       if (!mayUseChair(c.get('caller'), input.chairId)) throw ApiError.otherChair();
-      // Plans arrive with the treatment-plan feature; until then no plan id can exist.
-      if (input.planId) throw ApiError.notFound(`plan ${input.planId}`);
+      const plan = input.planId ? store.plans.plan(input.planId) : undefined;
+      if (input.planId && !plan) throw ApiError.notFound(`plan ${input.planId}`);
+      if (plan && plan.patientRef !== input.patientRef) {
+        const message = `plan ${plan.id} is for patient ${plan.patientRef}, not ${input.patientRef}`;
+        throw new ApiError(409, 'conflict', message, { planId: message });
+      }
       let session: Session;
       try {
         session = store.sessions.start({
           chairId: input.chairId,
           operatorId: input.operatorId,
           patientRef: input.patientRef,
-          planId: null,
+          planId: plan?.id ?? null,
           startedAt: clock.now(),
         });
       } catch (error) {
         if (error instanceof OpenSessionExists) throw new ApiError(409, 'conflict', error.message);
         throw error;
       }
-      recordAudit(deps, c, 'session.start', session.id, { chairId: session.chairId, operatorId: session.operatorId, patientRef: session.patientRef });
+      recordAudit(deps, c, 'session.start', session.id, {
+        chairId: session.chairId, operatorId: session.operatorId, patientRef: session.patientRef, planId: session.planId,
+      });
       registry.release(session.chairId, InhibitReason.sessionEnded);
       hub.emit('session', { session, change: 'started' });
       return c.json(withDots(session), 201);

@@ -1,0 +1,66 @@
+import { insidePolygon, isOnScalp, regionAt, type RegionShape } from '../scalp/regions.ts';
+
+/**
+ * The fine density grid over the normalised scalp map: GRID × GRID square cells, row 0 at the
+ * front. On the standard head a cell is about half a cm². Cell numbers are stored with every
+ * session's counts, so GRID never changes.
+ */
+export const GRID = 40;
+export const CELL_COUNT = GRID * GRID;
+
+/** The cell a dot at (x, y) falls in; x = 1 or y = 1 belongs to the last cell. */
+export function cellOf(x: number, y: number): number {
+  const col = Math.min(GRID - 1, Math.floor(x * GRID));
+  const row = Math.min(GRID - 1, Math.floor(y * GRID));
+  return row * GRID + col;
+}
+
+export function cellCentre(cell: number): [number, number] {
+  return [((cell % GRID) + 0.5) / GRID, (Math.floor(cell / GRID) + 0.5) / GRID];
+}
+
+export interface ScarOutline {
+  id: string;
+  outline: RegionShape['polygon'];
+}
+
+/**
+ * Which region each cell belongs to (by its centre; null off the scalp). Scars lie over the
+ * standard regions; a scar too small to hold a cell centre still gets the cell its middle is in.
+ */
+export function cellRegions(scars: readonly ScarOutline[]): Array<string | null> {
+  const regions: Array<string | null> = [];
+  for (let cell = 0; cell < CELL_COUNT; cell++) {
+    const [x, y] = cellCentre(cell);
+    if (!isOnScalp(x, y)) {
+      regions.push(null);
+      continue;
+    }
+    regions.push(scars.find((s) => insidePolygon(x, y, s.outline))?.id ?? regionAt(x, y) ?? null);
+  }
+  for (const scar of scars) {
+    if (regions.includes(scar.id)) continue;
+    const [cx, cy] = centroid(scar.outline);
+    regions[cellOf(cx, cy)] = scar.id;
+  }
+  return regions;
+}
+
+export function centroid(polygon: RegionShape['polygon']): [number, number] {
+  let x = 0;
+  let y = 0;
+  for (const [px, py] of polygon) {
+    x += px;
+    y += py;
+  }
+  return [x / polygon.length, y / polygon.length];
+}
+
+/** Shoelace area in map units (the whole square is 1). */
+export function polygonArea(polygon: RegionShape['polygon']): number {
+  let twice = 0;
+  for (let i = 0, j = polygon.length - 1; i < polygon.length; j = i++) {
+    twice += (polygon[j]![0] + polygon[i]![0]) * (polygon[j]![1] - polygon[i]![1]);
+  }
+  return Math.abs(twice) / 2;
+}
