@@ -7,6 +7,7 @@ import {
   sessionView,
   type NewSessionBody,
 } from '../server/protocol/api.ts';
+import { planView, treatmentView, type NewTreatmentBody } from '../server/protocol/plan.ts';
 
 export class ApiRequestError extends Error {
   constructor(
@@ -32,6 +33,11 @@ export class StippleApi {
   startSession = (body: NewSessionBody) => this.#call('POST', '/api/sessions', body, sessionView);
   endSession = (id: string) => this.#call('POST', `/api/sessions/${id}/end`, undefined, sessionView);
   session = (id: string) => this.#call('GET', `/api/sessions/${id}`, undefined, sessionView);
+  treatments = (patientRef: string) =>
+    this.#call('GET', `/api/treatments?patientRef=${encodeURIComponent(patientRef)}`, undefined, z.array(treatmentView));
+  createTreatment = (body: Partial<NewTreatmentBody> & Pick<NewTreatmentBody, 'patientRef' | 'sessions'>) =>
+    this.#call('POST', '/api/treatments', body, treatmentView);
+  plan = (id: string) => this.#call('GET', `/api/plans/${id}`, undefined, planView);
 
   async #call<S extends z.ZodType>(method: string, path: string, body: unknown, schema: S): Promise<z.infer<S>> {
     const response = await fetch(new URL(path, this.baseUrl), {

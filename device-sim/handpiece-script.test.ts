@@ -64,4 +64,45 @@ describe('the simulated handpiece', () => {
     expect(next.length).toBeGreaterThan(0);
     expect(next.every((d) => d.kind === 'dot' && d.region === 'crown' && d.needles === 5)).toBe(true);
   });
+
+  describe('following a plan', () => {
+    const plan = {
+      hairline: { target: 30, needles: 1 },
+      crown: { target: 50, needles: 4 },
+      'scar-strip': { target: 20, needles: 2, outline: [[0.3, 0.85], [0.7, 0.85], [0.7, 0.9], [0.3, 0.9]] as Array<[number, number]> },
+    };
+    const byRegion = (events: ScriptEvent[]) => {
+      const counts: Record<string, number> = {};
+      for (const d of dots(events)) if (d.kind === 'dot') counts[d.region] = (counts[d.region] ?? 0) + 1;
+      return counts;
+    };
+
+    it('gives each region its target with the plan\'s needles, scars inside their outline, then rests', () => {
+      const s = script(11);
+      s.followPlan(plan);
+      const events = s.advance(HOUR, false);
+      expect(byRegion(events)).toEqual({ hairline: 30, crown: 50, 'scar-strip': 20 });
+      for (const d of dots(events)) {
+        if (d.kind !== 'dot') continue;
+        expect(d.needles).toBe(plan[d.region as keyof typeof plan].needles);
+        if (d.region === 'scar-strip') expect(d.y >= 0.85 && d.y <= 0.9).toBe(true);
+      }
+      expect(s.finished).toBe(true);
+      expect(dots(s.advance(2 * HOUR, false))).toEqual([]);
+    });
+
+    it('picks up where the session stands: only what is left is stippled', () => {
+      const s = script(12);
+      s.followPlan(plan, { hairline: 30, crown: 45 });
+      expect(byRegion(s.advance(HOUR, false))).toEqual({ crown: 5, 'scar-strip': 20 });
+    });
+
+    it('an operator back in a filled region touches it up past its target', () => {
+      const s = script(13);
+      s.followPlan(plan);
+      s.advance(HOUR, false);
+      s.workOn('hairline');
+      expect(byRegion(s.advance(2 * HOUR, false)).hairline).toBeGreaterThan(0);
+    });
+  });
 });

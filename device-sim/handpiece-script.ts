@@ -1,5 +1,5 @@
 import type { StandardRegion } from '../server/protocol/v1.ts';
-import { boundingBox, regionAt, regionShape } from '../server/scalp/regions.ts';
+import { boundingBox, insidePolygon, isOnScalp, regionAt, regionShape, type RegionShape } from '../server/scalp/regions.ts';
 import { Random } from './random.ts';
 
 export type ScriptEvent =
@@ -7,7 +7,7 @@ export type ScriptEvent =
   | {
       kind: 'dot';
       at: number;
-      region: StandardRegion;
+      region: string;
       x: number;
       y: number;
       cycles: number;
@@ -21,6 +21,25 @@ export interface ScriptOptions {
   startAt: number;
   /** Telemetry samples per second. */
   telHz: number;
+}
+
+/** What the plan asks of a region, as far as the handpiece's operator follows it. */
+export interface PlannedRegion {
+  target: number;
+  needles: number;
+  outline?: RegionShape['polygon'] | undefined;
+}
+
+interface WorkItem {
+  region: string;
+  needles: number;
+  /** Where dots of this region may go. */
+  contains: (x: number, y: number) => boolean;
+  box: { x0: number; y0: number; x1: number; y1: number };
+  left: number;
+  /** Position in the region's low-discrepancy sequence, and its random shift. */
+  next: number;
+  shift: [number, number];
 }
 
 /** The order an operator works the scalp in, and the needle grouping for each region. */
@@ -54,7 +73,9 @@ export class HandpieceScript {
   #cycleHz = BAND_CENTRE_HZ;
   #battery = 100;
   #step = 0;
-  #dotsLeftInRegion: number;
+  #work: WorkItem[];
+  /** Following a plan, the work ends when every region has its dots; without one it goes round. */
+  #planned = false;
   #now: number;
 
   constructor(options: ScriptOptions) {
@@ -63,23 +84,55 @@ export class HandpieceScript {
     this.#nextTelAt = options.startAt;
     this.#now = options.startAt;
     this.#phaseEndsAt = options.startAt + this.#random.between(500, 2000);
-    this.#dotsLeftInRegion = this.#random.int(150, 400);
+    this.#work = WORK_ORDER.map(({ region, needles }) => standardItem(region, needles, this.#random.int(150, 400), this.#random));
   }
 
-  get region(): StandardRegion {
-    return WORK_ORDER[this.#step % WORK_ORDER.length]!.region;
+  get region(): string {
+    return this.#current?.region ?? this.#work.at(-1)!.region;
   }
 
   get needles(): number {
-    return WORK_ORDER[this.#step % WORK_ORDER.length]!.needles;
+    return this.#current?.needles ?? this.#work.at(-1)!.needles;
   }
 
-  /** The operator moved to `region` (selected on the tablet): work there next. */
+  /** True once a plan's every region has its dots. */
+  get finished(): boolean {
+    return this.#current === undefined;
+  }
+
+  get #current(): WorkItem | undefined {
+    return this.#work[this.#step];
+  }
+
+  /**
+   * Work to a session plan from here on: each region in turn until it has its target, with the
+   * plan's needles. `done` is what the session already holds (a restart picks up where it was).
+   */
+  followPlan(regions: Readonly<Record<string, PlannedRegion>>, done: Readonly<Record<string, number>> = {}): void {
+    const left = (id: string, target: number) => Math.max(0, target - (done[id] ?? 0));
+    const standard = WORK_ORDER.flatMap(({ region }) => {
+      const plan = regions[region];
+      return plan ? [standardItem(region, plan.needles, left(region, plan.target), this.#random)] : [];
+    });
+    const scars = Object.entries(regions).flatMap(([id, plan]) =>
+      plan.outline ? [scarItem(id, plan.outline, plan.needles, left(id, plan.target), this.#random)] : [],
+    );
+    this.#work = [...standard, ...scars];
+    this.#planned = true;
+    this.#step = 0;
+    this.#skipDone();
+  }
+
+  /**
+   * The operator moved to `region` (selected on the tablet): work there next. Back in a region the
+   * plan has filled, they touch it up: a tenth more dots, which takes it over its target.
+   */
   workOn(region: string): void {
-    const step = WORK_ORDER.findIndex((w) => w.region === region);
-    if (step < 0 || step === this.#step % WORK_ORDER.length) return;
+    const step = this.#work.findIndex((w) => w.region === region);
+    if (step < 0 || step === this.#step) return;
     this.#step = step;
-    this.#dotsLeftInRegion = this.#random.int(150, 400);
+    const item = this.#work[step]!;
+    if (item.left === 0) item.left = this.#planned ? 40 : this.#random.int(150, 400);
   }
 
   /** Everything that happens up to `until`. An inhibited handpiece does not fire. */
@@ -94,14 +147,19 @@ export class HandpieceScript {
         return events;
       }
       if (next === this.#phaseEndsAt) this.#switchPhase(next, inhibited);
-      else if (next === this.#nextDotAt) events.push(this.#dot(next));
+      else if (next === this.#nextDotAt) {
+        const dot = this.#dot(next);
+        if (dot) events.push(dot);
+        else this.#nextDotAt = Infinity;
+      }
       else events.push(this.#tel(next));
     }
   }
 
   #switchPhase(at: number, inhibited: boolean): void {
     const r = this.#random;
-    this.#stroking = !this.#stroking && !inhibited;
+    // The needle rests while inhibited, and for good once the plan's work is done.
+    this.#stroking = !this.#stroking && !inhibited && !this.finished;
     if (this.#stroking) {
       this.#phaseEndsAt = at + r.between(1000, 4000);
       this.#nextDotAt = at + this.#dotGap();
@@ -134,29 +192,61 @@ export class HandpieceScript {
     };
   }
 
-  #dot(at: number): ScriptEvent {
+  #dot(at: number): ScriptEvent | undefined {
     const r = this.#random;
-    const region = this.region;
-    const needles = this.needles;
-    const { x, y } = this.#pointIn(region);
+    const item = this.#current;
+    if (!item) return undefined;
+    const { x, y } = this.#pointIn(item);
     const dwellMs = Math.round(Math.min(400, Math.max(60, r.normal(150, 30))));
     this.#nextDotAt = at + this.#dotGap();
-    if (--this.#dotsLeftInRegion <= 0) {
+    if (--item.left <= 0) {
       this.#step += 1;
-      this.#dotsLeftInRegion = r.int(150, 400);
+      if (!this.#planned && this.#step === this.#work.length) {
+        this.#step = 0;
+        for (const w of this.#work) w.left = r.int(150, 400);
+      }
+      this.#skipDone();
     }
-    return { kind: 'dot', at, region, x, y, dwellMs, needles, cycles: Math.max(1, Math.round((this.#cycleHz * dwellMs) / 1000)) };
+    const cycles = Math.max(1, Math.round((this.#cycleHz * dwellMs) / 1000));
+    return { kind: 'dot', at, region: item.region, x, y, dwellMs, needles: item.needles, cycles };
   }
 
-  #pointIn(region: StandardRegion): { x: number; y: number } {
-    const { x0, y0, x1, y1 } = boundingBox(regionShape(region).polygon);
+  #skipDone(): void {
+    while (this.#current && this.#current.left <= 0) this.#step += 1;
+  }
+
+  /**
+   * Operators stipple systematically, filling the gaps between earlier dots rather than at random:
+   * a shifted Halton sequence spreads the dots as evenly.
+   */
+  #pointIn(item: WorkItem): { x: number; y: number } {
+    const { x0, y0, x1, y1 } = item.box;
     for (;;) {
+      item.next += 1;
       // Rounded first, so that a point on a shared edge is judged where it will be reported.
-      const x = round4(this.#random.between(x0, x1));
-      const y = round4(this.#random.between(y0, y1));
-      if (regionAt(x, y) === region) return { x, y };
+      const x = round4(x0 + (x1 - x0) * ((halton(item.next, 2) + item.shift[0]) % 1));
+      const y = round4(y0 + (y1 - y0) * ((halton(item.next, 3) + item.shift[1]) % 1));
+      if (item.contains(x, y)) return { x, y };
     }
   }
+}
+
+function standardItem(region: StandardRegion, needles: number, left: number, random: Random): WorkItem {
+  const contains = (x: number, y: number) => regionAt(x, y) === region;
+  return { region, needles, left, box: boundingBox(regionShape(region).polygon), contains, next: 0, shift: [random.float(), random.float()] };
+}
+
+function scarItem(region: string, outline: RegionShape['polygon'], needles: number, left: number, random: Random): WorkItem {
+  const contains = (x: number, y: number) => isOnScalp(x, y) && insidePolygon(x, y, outline);
+  return { region, needles, left, box: boundingBox(outline), contains, next: 0, shift: [random.float(), random.float()] };
+}
+
+/** The index-th number of the van der Corput sequence in `base`, in [0, 1). */
+function halton(index: number, base: number): number {
+  let result = 0;
+  let f = 1 / base;
+  for (let i = index; i > 0; i = Math.floor(i / base), f /= base) result += f * (i % base);
+  return result;
 }
 
 const round1 = (n: number) => Math.round(n * 10) / 10;

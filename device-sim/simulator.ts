@@ -4,7 +4,8 @@ import { z } from 'zod';
 import { DEVICE_PATH } from '../server/protocol/v1.ts';
 import { StippleApi } from './api-client.ts';
 import { DeviceClient, type ConnectionState, type DeviceClientOptions, type DeviceData } from './device-client.ts';
-import { HandpieceScript, type ScriptEvent } from './handpiece-script.ts';
+import { targetDots } from '../server/plans/plan-math.ts';
+import { HandpieceScript, type PlannedRegion, type ScriptEvent } from './handpiece-script.ts';
 import { FileOutbox, MemoryOutbox } from './outbox.ts';
 
 export const SCENARIOS = ['steady'] as const;
@@ -23,7 +24,7 @@ export interface SimulatorOptions {
   telHz?: number;
   /** Where device credentials and outboxes live; without it they live in memory only. */
   stateDir?: string;
-  /** Start a session on every chair that has none (for demos). */
+  /** Start a session on every chair that has none (for demos), following the patient's first plan. */
   startSessions?: boolean;
   tickMs?: number;
   reconnect?: DeviceClientOptions['reconnect'];
@@ -36,6 +37,8 @@ export interface SimChair {
   chairId: string;
   client: DeviceClient;
   script: HandpieceScript;
+  /** The region last selected on the chair's tablet, as the handpiece heard it. */
+  selected: string | null;
   /** Dots this chair's handpiece has made (each once, whatever was resent). */
   dotsMade: number;
 }
@@ -68,11 +71,12 @@ export class Simulator {
     const deviceUrl = new URL(DEVICE_PATH, options.serverUrl.replace(/^http/, 'ws')).toString();
     const provisioned = await provision(api, options);
     const startAt = now();
-    const chairs = provisioned.map(({ name, chairId, deviceId, token }, i) => {
+    const chairs = provisioned.map(({ name, chairId, deviceId, token, plan }, i) => {
       const outbox = options.stateDir ? new FileOutbox(join(options.stateDir, `${deviceId}.outbox.jsonl`)) : new MemoryOutbox();
       const client = new DeviceClient({ url: deviceUrl, deviceId, token, fw: 'stipple-sim/1', outbox, reconnect: options.reconnect });
       const script = new HandpieceScript({ seed: options.seed * 1000 + i + 1, startAt, telHz: options.telHz ?? 10 });
-      return { name, chairId, client, script, dotsMade: 0 };
+      if (plan) script.followPlan(plan.regions, plan.done);
+      return { name, chairId, client, script, selected: null, dotsMade: 0 };
     });
     const simulator = new Simulator(chairs, options);
     for (const chair of chairs) chair.client.start();
@@ -117,7 +121,10 @@ export class Simulator {
     this.#timer = setInterval(() => {
       const virtualNow = startAt + (now() - startAt) * speed;
       for (const chair of this.chairs) {
-        if (chair.client.region) chair.script.workOn(chair.client.region);
+        if (chair.client.region !== chair.selected) {
+          chair.selected = chair.client.region;
+          if (chair.selected) chair.script.workOn(chair.selected);
+        }
         const events = chair.script.advance(virtualNow, chair.client.inhibit !== null);
         if (events.length === 0) continue;
         chair.dotsMade += events.filter((e) => e.kind === 'dot').length;
@@ -138,6 +145,16 @@ function toMessage(event: ScriptEvent, deviceTime: number): DeviceData {
   return { type: 'dot', ts, region, x, y, cycles, dwellMs, needles };
 }
 
+/** The plan a session follows, as the simulated operator works to it, and what the session holds already. */
+async function sessionPlan(api: StippleApi, sessionId: string) {
+  const session = await api.session(sessionId);
+  if (!session.planId) return undefined;
+  const plan = await api.plan(session.planId);
+  const regions: Record<string, PlannedRegion> = {};
+  for (const [id, r] of Object.entries(plan.regions)) regions[id] = { target: targetDots(r), needles: r.needles, outline: r.outline };
+  return { regions, done: session.dots.byRegion };
+}
+
 /** Finds or creates "Chair 1…N", pairs a handpiece to each (reusing saved credentials), starts sessions. */
 async function provision(api: StippleApi, options: SimulatorOptions) {
   const { stateDir } = options;
@@ -156,10 +173,13 @@ async function provision(api: StippleApi, options: SimulatorOptions) {
       device = { chairId, deviceId: paired.id, token: paired.token };
       saved[name] = device;
     }
-    if (options.startSessions && !existing?.session) {
-      await api.startSession({ chairId, operatorId: `op-${i}`, patientRef: `DEMO-${String(i).padStart(3, '0')}` });
+    let sessionId = existing?.session?.id;
+    if (options.startSessions && !sessionId) {
+      const patientRef = `DEMO-${String(i).padStart(3, '0')}`;
+      const treatment = (await api.treatments(patientRef))[0] ?? (await api.createTreatment({ patientRef, sessions: 3 }));
+      sessionId = (await api.startSession({ chairId, operatorId: `op-${i}`, patientRef, planId: treatment.plans[0]!.id })).id;
     }
-    result.push({ name, ...device });
+    result.push({ name, ...device, plan: sessionId ? await sessionPlan(api, sessionId) : undefined });
   }
   if (stateDir && file) {
     mkdirSync(stateDir, { recursive: true });

@@ -10,8 +10,8 @@ import { join, relative } from 'node:path';
 export function webApp(webRoot: string) {
   const shellFile = join(webRoot, 'index.html');
   if (!existsSync(shellFile)) throw new Error(`the dashboard is not built: ${shellFile} is missing (run npm run build:web)`);
-  const shell = readFileSync(shellFile, 'utf8');
   return new Hono()
     .use('*', serveStatic({ root: relative(process.cwd(), webRoot) }))
-    .get('*', (c) => c.html(shell));
+    // Read per page load, not once: a rebuilt dashboard names new asset files.
+    .get('*', (c) => c.html(readFileSync(shellFile, 'utf8')));
 }

@@ -1,4 +1,6 @@
+import { coverageLevel, type CoverageLevel } from '$coverage/levels';
 import { CYCLE_BAND_HZ, inBand, type LiveChair } from '$protocol/live';
+import { SCALP_REGIONS } from '$scalp/regions';
 
 export type Attention = 'offline' | 'out-of-band' | null;
 
@@ -23,4 +25,37 @@ export const STATE_LABEL: Record<LiveChair['state'], string> = {
 
 export function bandText(): string {
   return `${CYCLE_BAND_HZ.min}–${CYCLE_BAND_HZ.max} Hz`;
+}
+
+/** A scar region as the scalp map draws it. */
+export interface MapScar {
+  id: string;
+  label?: string | undefined;
+  outline: ReadonlyArray<readonly [number, number]>;
+}
+
+type LiveSession = NonNullable<LiveChair['session']>;
+
+/** Each planned region's coverage level this session, for the map's fills. */
+export function regionLevels(session: LiveSession | null): Record<string, CoverageLevel> {
+  const levels: Record<string, CoverageLevel> = {};
+  for (const [id, region] of Object.entries(session?.plan?.regions ?? {})) {
+    levels[id] = coverageLevel(session!.dots.byRegion[id] ?? 0, region.target);
+  }
+  return levels;
+}
+
+/** The plan's scar regions, as the map draws them. */
+export function scarsOf(session: LiveSession | null): MapScar[] {
+  return Object.entries(session?.plan?.regions ?? {}).flatMap(([id, r]) => (r.outline ? [{ id, label: r.label, outline: r.outline }] : []));
+}
+
+/** A region's name as people say it: the map's label, or a scar's own. */
+export function regionLabel(id: string, session: LiveSession | null): string {
+  return session?.plan?.regions[id]?.label || SCALP_REGIONS.find((r) => r.id === id)?.label || id;
+}
+
+/** The session's target dots over all regions, or null without a plan. */
+export function sessionTarget(session: LiveSession | null): number | null {
+  return session?.plan ? Object.values(session.plan.regions).reduce((sum, r) => sum + r.target, 0) : null;
 }

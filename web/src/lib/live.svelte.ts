@@ -1,4 +1,4 @@
-import { liveServerMessage, LIVE_PATH, type LiveChair, type LiveClientMessage } from '$protocol/live';
+import { liveServerMessage, LIVE_PATH, type CellCounts, type LiveChair, type LiveClientMessage } from '$protocol/live';
 
 /** Reconnect delays: capped exponential, tried again at once when the tablet wakes or the Wi-Fi returns. */
 export const RECONNECT_INITIAL_MS = 500;
@@ -8,8 +8,10 @@ export type LiveStatus = 'connecting' | 'live' | 'reconnecting';
 
 export interface LiveFeedHandlers {
   /** A fresh snapshot: everything before it is replaced. */
-  onSnapshot?(series: Record<string, Array<[number, number]>>): void;
+  onSnapshot?(series: Record<string, Array<[number, number]>>, cells: Record<string, { session: CellCounts; earlier: CellCounts }>): void;
   onSamples?(chairId: string, points: Array<[number, number]>): void;
+  /** Cells of a chair's session grid with their new counts. */
+  onCells?(chairId: string, sessionId: string, cells: CellCounts): void;
   /** The server refused the live feed: the browser is not signed in. */
   onSignedOut?(): void;
 }
@@ -96,13 +98,16 @@ export class LiveFeed {
         this.status = 'live';
         this.skewMs = message.at - Date.now();
         this.chairs = Object.fromEntries(message.chairs.map((c) => [c.id, c]));
-        this.handlers.onSnapshot?.(message.series);
+        this.handlers.onSnapshot?.(message.series, message.cells);
         break;
       case 'chairs':
         this.chairs = { ...this.chairs, ...Object.fromEntries(message.chairs.map((c) => [c.id, c])) };
         break;
       case 'samples':
         this.handlers.onSamples?.(message.chairId, message.points);
+        break;
+      case 'cells':
+        this.handlers.onCells?.(message.chairId, message.sessionId, message.cells);
         break;
       case 'error':
         console.error('live feed:', message.message);
