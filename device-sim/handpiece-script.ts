@@ -37,6 +37,8 @@ interface WorkItem {
   contains: (x: number, y: number) => boolean;
   box: { x0: number; y0: number; x1: number; y1: number };
   left: number;
+  /** The plan's target for the region; 0 without a plan. */
+  target: number;
   /** Position in the region's low-discrepancy sequence, and its random shift. */
   next: number;
   shift: [number, number];
@@ -112,10 +114,10 @@ export class HandpieceScript {
     const left = (id: string, target: number) => Math.max(0, target - (done[id] ?? 0));
     const standard = WORK_ORDER.flatMap(({ region }) => {
       const plan = regions[region];
-      return plan ? [standardItem(region, plan.needles, left(region, plan.target), this.#random)] : [];
+      return plan ? [{ ...standardItem(region, plan.needles, left(region, plan.target), this.#random), target: plan.target }] : [];
     });
     const scars = Object.entries(regions).flatMap(([id, plan]) =>
-      plan.outline ? [scarItem(id, plan.outline, plan.needles, left(id, plan.target), this.#random)] : [],
+      plan.outline ? [{ ...scarItem(id, plan.outline, plan.needles, left(id, plan.target), this.#random), target: plan.target }] : [],
     );
     this.#work = [...standard, ...scars];
     this.#planned = true;
@@ -125,14 +127,14 @@ export class HandpieceScript {
 
   /**
    * The operator moved to `region` (selected on the tablet): work there next. Back in a region the
-   * plan has filled, they touch it up: a tenth more dots, which takes it over its target.
+   * plan has filled, they touch it up: a sixth more dots, which takes it over its target.
    */
   workOn(region: string): void {
     const step = this.#work.findIndex((w) => w.region === region);
     if (step < 0 || step === this.#step) return;
     this.#step = step;
     const item = this.#work[step]!;
-    if (item.left === 0) item.left = this.#planned ? 40 : this.#random.int(150, 400);
+    if (item.left === 0) item.left = this.#planned ? Math.max(20, Math.ceil(item.target / 6)) : this.#random.int(150, 400);
   }
 
   /** Everything that happens up to `until`. An inhibited handpiece does not fire. */
@@ -233,12 +235,12 @@ export class HandpieceScript {
 
 function standardItem(region: StandardRegion, needles: number, left: number, random: Random): WorkItem {
   const contains = (x: number, y: number) => regionAt(x, y) === region;
-  return { region, needles, left, box: boundingBox(regionShape(region).polygon), contains, next: 0, shift: [random.float(), random.float()] };
+  return { region, needles, left, target: 0, box: boundingBox(regionShape(region).polygon), contains, next: 0, shift: [random.float(), random.float()] };
 }
 
 function scarItem(region: string, outline: RegionShape['polygon'], needles: number, left: number, random: Random): WorkItem {
   const contains = (x: number, y: number) => isOnScalp(x, y) && insidePolygon(x, y, outline);
-  return { region, needles, left, box: boundingBox(outline), contains, next: 0, shift: [random.float(), random.float()] };
+  return { region, needles, left, target: 0, box: boundingBox(outline), contains, next: 0, shift: [random.float(), random.float()] };
 }
 
 /** The index-th number of the van der Corput sequence in `base`, in [0, 1). */

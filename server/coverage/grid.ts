@@ -38,10 +38,24 @@ export function cellRegions(scars: readonly ScarOutline[]): Array<string | null>
     }
     regions.push(scars.find((s) => insidePolygon(x, y, s.outline))?.id ?? regionAt(x, y) ?? null);
   }
+  const scarIds = new Set(scars.map((s) => s.id));
+  const heldByScar = (cell: number) => scarIds.has(regions[cell] ?? '');
   for (const scar of scars) {
     if (regions.includes(scar.id)) continue;
     const [cx, cy] = centroid(scar.outline);
-    regions[cellOf(cx, cy)] = scar.id;
+    let cell = cellOf(cx, cy);
+    // Two small scars close together must not take each other's only cell: the later one moves to
+    // the nearest cell no scar holds.
+    if (heldByScar(cell)) {
+      let nearest = Infinity;
+      for (let other = 0; other < CELL_COUNT; other++) {
+        if (heldByScar(other)) continue;
+        const [ox, oy] = cellCentre(other);
+        const distance = (ox - cx) ** 2 + (oy - cy) ** 2;
+        if (distance < nearest) [nearest, cell] = [distance, other];
+      }
+    }
+    regions[cell] = scar.id;
   }
   return regions;
 }

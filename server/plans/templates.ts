@@ -22,14 +22,15 @@ interface Template {
 const fineEdges = new Set<string>(['hairline', 'temporal-left', 'temporal-right']);
 
 /**
- * Where a clinic starts each session's plan. Over three sessions the shares add up to 90% of the
- * reference density: some scalp showing through is the look, a painted scalp is the failure.
+ * Where a clinic starts each session's plan. Over three sessions the shares add up to 80% of the
+ * reference density, over four (a second refining pass) 95%: some scalp showing through is the
+ * look, a painted scalp is the failure.
  */
 export const TEMPLATES: Readonly<Record<TemplateId, Template>> = {
   first: {
     label: 'Cautious first session',
     description: 'A light, even base; soft hairline; diluted pigment to see how the skin takes it.',
-    share: 0.4,
+    share: 0.35,
     hairlineFactor: 0.6,
     needles: (region, skin) => (skin === 'scar' || fineEdges.has(region) ? 1 : 3),
     hue: 'charcoal, diluted',
@@ -37,7 +38,7 @@ export const TEMPLATES: Readonly<Record<TemplateId, Template>> = {
   'fill-in': {
     label: 'Fill-in second session',
     description: 'Fills between the first dots; hairline built up; full-strength pigment.',
-    share: 0.35,
+    share: 0.3,
     hairlineFactor: 0.8,
     needles: (region, skin) => (skin === 'scar' || fineEdges.has(region) ? 1 : 3),
     hue: 'charcoal',
