@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { DEVICE_PATH } from '../server/protocol/v1.ts';
 import { StippleApi } from './api-client.ts';
 import { DeviceClient, type ConnectionState, type DeviceClientOptions, type DeviceData } from './device-client.ts';
-import { targetDots } from '../server/plans/plan-math.ts';
+import { regionTargets } from '../server/plans/plan-math.ts';
 import { HandpieceScript, type PlannedRegion, type ScriptEvent } from './handpiece-script.ts';
 import { FileOutbox, MemoryOutbox } from './outbox.ts';
 
@@ -150,8 +150,9 @@ async function sessionPlan(api: StippleApi, sessionId: string) {
   const session = await api.session(sessionId);
   if (!session.planId) return undefined;
   const plan = await api.plan(session.planId);
+  const targets = regionTargets(plan.regions);
   const regions: Record<string, PlannedRegion> = {};
-  for (const [id, r] of Object.entries(plan.regions)) regions[id] = { target: targetDots(r), needles: r.needles, outline: r.outline };
+  for (const [id, r] of Object.entries(plan.regions)) regions[id] = { target: targets[id]!, needles: r.needles, outline: r.outline };
   return { regions, done: session.dots.byRegion };
 }
 

@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 
 const web = fileURLToPath(new URL('.', import.meta.url));
 const built = join(web, 'build', 'index.html');
-const sources = [join(web, 'src'), join(web, 'static'), join(web, 'svelte.config.js'), join(web, 'vite.config.ts'), join(web, '..', 'server', 'protocol'), join(web, '..', 'server', 'scalp')];
+const sources = [join(web, 'src'), join(web, 'static'), join(web, 'svelte.config.js'), join(web, 'vite.config.ts'), ...['protocol', 'scalp', 'coverage', 'plans'].map((dir) => join(web, '..', 'server', dir))];
 
 function newest(path: string): number {
   const stat = statSync(path);

@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { isOnScalp, regionAt } from '../scalp/regions.ts';
-import { CELL_COUNT, GRID, cellCentre, cellOf, cellRegions, centroid, polygonArea } from './grid.ts';
+import { centroid, polygonArea } from '../scalp/regions.ts';
+import { CELL_COUNT, GRID, cellCentre, cellOf, cellRegions } from './grid.ts';
 
 const unit = fc.double({ min: 0, max: 1, noNaN: true });
 const HALF_CELL = 0.5 / GRID;

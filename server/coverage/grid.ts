@@ -1,4 +1,4 @@
-import { insidePolygon, isOnScalp, regionAt, type RegionShape } from '../scalp/regions.ts';
+import { centroid, insidePolygon, isOnScalp, regionAt, type RegionShape } from '../scalp/regions.ts';
 
 /**
  * The fine density grid over the normalised scalp map: GRID × GRID square cells, row 0 at the
@@ -58,23 +58,4 @@ export function cellRegions(scars: readonly ScarOutline[]): Array<string | null>
     regions[cell] = scar.id;
   }
   return regions;
-}
-
-export function centroid(polygon: RegionShape['polygon']): [number, number] {
-  let x = 0;
-  let y = 0;
-  for (const [px, py] of polygon) {
-    x += px;
-    y += py;
-  }
-  return [x / polygon.length, y / polygon.length];
-}
-
-/** Shoelace area in map units (the whole square is 1). */
-export function polygonArea(polygon: RegionShape['polygon']): number {
-  let twice = 0;
-  for (let i = 0, j = polygon.length - 1; i < polygon.length; j = i++) {
-    twice += (polygon[j]![0] + polygon[i]![0]) * (polygon[j]![1] - polygon[i]![1]);
-  }
-  return Math.abs(twice) / 2;
 }

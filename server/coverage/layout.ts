@@ -1,5 +1,5 @@
 import type { PlanRegion } from '../protocol/plan.ts';
-import { targetDots } from '../plans/plan-math.ts';
+import { regionTargets } from '../plans/plan-math.ts';
 import { CELL_COUNT, cellRegions } from './grid.ts';
 
 /** How a plan lays its targets over the grid: each region's target dots spread evenly over its cells. */
@@ -17,8 +17,7 @@ export function coverageLayout(regions: Readonly<Record<string, PlanRegion>>): C
   const cellsPerRegion = new Map<string, number>();
   for (const region of regionOfCell) if (region) cellsPerRegion.set(region, (cellsPerRegion.get(region) ?? 0) + 1);
 
-  const regionTarget: Record<string, number> = {};
-  for (const [id, region] of Object.entries(regions)) regionTarget[id] = targetDots(region);
+  const regionTarget = regionTargets(regions);
   const cellTarget = new Float64Array(CELL_COUNT);
   regionOfCell.forEach((region, cell) => {
     if (region && regionTarget[region]) cellTarget[cell] = regionTarget[region] / cellsPerRegion.get(region)!;

@@ -59,3 +59,22 @@ export function boundingBox(polygon: RegionShape['polygon']) {
   const ys = polygon.map(([, y]) => y);
   return { x0: Math.min(...xs), y0: Math.min(...ys), x1: Math.max(...xs), y1: Math.max(...ys) };
 }
+
+export function centroid(polygon: RegionShape['polygon']): [number, number] {
+  let x = 0;
+  let y = 0;
+  for (const [px, py] of polygon) {
+    x += px;
+    y += py;
+  }
+  return [x / polygon.length, y / polygon.length];
+}
+
+/** Shoelace area in map units (the whole square is 1). */
+export function polygonArea(polygon: RegionShape['polygon']): number {
+  let twice = 0;
+  for (let i = 0, j = polygon.length - 1; i < polygon.length; j = i++) {
+    twice += (polygon[j]![0] + polygon[i]![0]) * (polygon[j]![1] - polygon[i]![1]);
+  }
+  return Math.abs(twice) / 2;
+}

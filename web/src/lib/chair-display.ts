@@ -27,6 +27,12 @@ export function bandText(): string {
   return `${CYCLE_BAND_HZ.min}–${CYCLE_BAND_HZ.max} Hz`;
 }
 
+/** How far a region has come: its level, and done / target for the depth of its colour. */
+export interface RegionCoverage {
+  level: CoverageLevel;
+  ratio: number;
+}
+
 /** A scar region as the scalp map draws it. */
 export interface MapScar {
   id: string;
@@ -36,13 +42,14 @@ export interface MapScar {
 
 type LiveSession = NonNullable<LiveChair['session']>;
 
-/** Each planned region's coverage level this session, for the map's fills. */
-export function regionLevels(session: LiveSession | null): Record<string, CoverageLevel> {
-  const levels: Record<string, CoverageLevel> = {};
+/** Each planned region's coverage this session, for the map's fills. */
+export function regionCoverage(session: LiveSession | null): Record<string, RegionCoverage> {
+  const coverage: Record<string, RegionCoverage> = {};
   for (const [id, region] of Object.entries(session?.plan?.regions ?? {})) {
-    levels[id] = coverageLevel(session!.dots.byRegion[id] ?? 0, region.target);
+    const done = session!.dots.byRegion[id] ?? 0;
+    coverage[id] = { level: coverageLevel(done, region.target), ratio: region.target > 0 ? done / region.target : done > 0 ? Infinity : 0 };
   }
-  return levels;
+  return coverage;
 }
 
 /** The plan's scar regions, as the map draws them. */
