@@ -24,6 +24,8 @@ export type BoardChange =
 export class ChairBoard {
   readonly #chairs = new Map<string, LiveChair>();
   readonly #series = new Map<string, Array<[number, number]>>();
+  /** Plans of open sessions as browsers get them, made once per plan version. */
+  readonly #plans = new Map<string, LivePlan>();
   readonly #listeners = new Set<(change: BoardChange) => void>();
 
   constructor(
@@ -55,11 +57,10 @@ export class ChairBoard {
       this.#update(session.chairId, (chair) => (chair.session = this.#liveSession(session.chairId)));
       this.#emit({ kind: 'reset', chairId: session.chairId });
     });
+    // An edited plan: the chairs following it are marked changed, so that browsers fetch it anew.
     hub.on('plan', ({ planId }) => {
-      for (const chair of this.#chairs.values()) {
-        if (chair.session?.plan?.id !== planId) continue;
-        this.#update(chair.id, (c) => c.session && (c.session.plan = livePlan(this.coverage.forChair(c.id))));
-      }
+      this.#plans.delete(planId);
+      for (const chair of this.#chairs.values()) if (chair.session?.planId === planId) this.#update(chair.id, () => {});
     });
     hub.on('guidance', (event) =>
       this.#update(event.chairId, (chair) => {
@@ -115,6 +116,20 @@ export class ChairBoard {
     this.#emit({ kind: 'chair', chairId });
   }
 
+  /** The plan a chair's open session follows, with its targets. */
+  plan(planId: string): LivePlan | undefined {
+    let plan = this.#plans.get(planId);
+    if (!plan) {
+      for (const chairId of this.#chairs.keys()) {
+        const coverage = this.coverage.forChair(chairId);
+        if (coverage?.plan?.id === planId) plan = livePlan(coverage) ?? undefined;
+        if (plan) break;
+      }
+      if (plan) this.#plans.set(planId, plan);
+    }
+    return plan;
+  }
+
   /** The open session's grid and the patient's earlier sessions', as sparse counts. */
   cells(chairId: string): { session: CellCounts; earlier: CellCounts } {
     const coverage = this.coverage.forChair(chairId);
@@ -137,7 +152,7 @@ export class ChairBoard {
       startedAt: session.startedAt,
       dots: { total: done.total, byRegion: Object.fromEntries(done.regions) },
       dotsBefore: Object.fromEntries(earlier.regions),
-      plan: livePlan(coverage),
+      planId: session.planId,
       guidance,
     };
   }
@@ -176,7 +191,7 @@ function livePlan(coverage: ReturnType<CoverageTracker['forChair']>): LivePlan |
   const { plan, layout } = coverage;
   const regions: LivePlan['regions'] = {};
   for (const [id, region] of Object.entries(plan.regions)) regions[id] = { ...region, target: layout.regionTarget[id] ?? 0 };
-  return { id: plan.id, sessionNumber: plan.sessionNumber, sessionsPlanned: plan.sessionsPlanned, regions };
+  return { id: plan.id, updatedAt: plan.updatedAt, sessionNumber: plan.sessionNumber, sessionsPlanned: plan.sessionsPlanned, regions };
 }
 
 function sparse(tally: CoverageTally | undefined): CellCounts {

@@ -24,10 +24,14 @@ class FakeBrowser extends EventEmitter {
   terminate() {}
 }
 
+/** Chair a follows plan pl-a; chair b has no plan. */
 function chair(id: string, total: number): LiveChair {
   return {
     id, name: id, state: 'running', selectedRegion: null, currentRegion: null, device: null, sample: null,
-    session: { id: `se-${id}`, operatorId: 'op', patientRef: 'P-1', startedAt: 0, dots: { total, byRegion: {} }, dotsBefore: {}, plan: null, guidance: [] },
+    session: {
+      id: `se-${id}`, operatorId: 'op', patientRef: 'P-1', startedAt: 0, dots: { total, byRegion: {} }, dotsBefore: {},
+      planId: id === 'a' ? 'pl-a' : null, guidance: [],
+    },
   };
 }
 
@@ -35,9 +39,11 @@ function chair(id: string, total: number): LiveChair {
 function fakeBoard() {
   const totals = new Map([['a', 0], ['b', 0]]);
   const listeners = new Set<(c: BoardChange) => void>();
+  let planVersion = 1;
   const board: BoardView = {
     chairs: () => [...totals].map(([id, n]) => chair(id, n)),
     chair: (id: string) => (totals.has(id) ? chair(id, totals.get(id)!) : undefined),
+    plan: (id: string) => (id === 'pl-a' ? { id, updatedAt: planVersion, sessionNumber: 1, sessionsPlanned: 3, regions: {} } : undefined),
     series: () => [],
     cells: () => ({ session: [], earlier: [] }),
     cellCount: () => 0,
@@ -50,7 +56,11 @@ function fakeBoard() {
     totals.set(id, totals.get(id)! + 1);
     for (const l of listeners) l({ kind: 'chair', chairId: id });
   };
-  return { board, bump };
+  const editPlan = () => {
+    planVersion += 1;
+    bump('a');
+  };
+  return { board, bump, editPlan };
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -124,6 +134,29 @@ describe('the live channel under load', () => {
     await sleep(40);
     const ids = tablet.received.flatMap((m) => (m.type === 'snapshot' || m.type === 'chairs' ? m.chairs.map((c) => c.id) : []));
     expect(new Set(ids)).toEqual(new Set(['b']));
+  });
+});
+
+describe('plans on the live channel', () => {
+  const plansSent = (browser: FakeBrowser) =>
+    browser.received.flatMap((m) => (m.type === 'plans' ? m.plans : m.type === 'snapshot' ? Object.values(m.plans) : [])).map((p) => p.updatedAt);
+
+  it('a plan goes to a browser once, with the snapshot, and again only when it is edited, never with every chair update', async () => {
+    const { board, bump, editPlan } = fakeBoard();
+    const live = channel(board);
+    const browser = new FakeBrowser();
+    connect(live, browser);
+    for (let i = 0; i < 5; i++) {
+      bump('a');
+      await sleep(25);
+    }
+    expect(plansSent(browser)).toEqual([1]);
+    editPlan();
+    await sleep(40);
+    expect(plansSent(browser)).toEqual([1, 2]);
+    const types = browser.received.map((m) => m.type);
+    // The edited plan arrives just before the chair update that follows it.
+    expect(types[types.lastIndexOf('plans') + 1]).toBe('chairs');
   });
 });
 

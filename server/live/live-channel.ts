@@ -2,11 +2,11 @@ import { WebSocket } from 'ws';
 import { mayUseChair, type Caller } from '../auth/roles.ts';
 import type { Logger } from '../log.ts';
 import type { Heartbeat } from '../sockets/heartbeat.ts';
-import { liveClientMessage, type LiveServerMessage } from '../protocol/live.ts';
+import { liveClientMessage, type LiveChair, type LivePlan, type LiveServerMessage } from '../protocol/live.ts';
 import type { ChairBoard } from './chair-board.ts';
 
 /** What the channel reads of the board. */
-export type BoardView = Pick<ChairBoard, 'chairs' | 'chair' | 'series' | 'cells' | 'cellCount' | 'onChange'>;
+export type BoardView = Pick<ChairBoard, 'chairs' | 'chair' | 'plan' | 'series' | 'cells' | 'cellCount' | 'onChange'>;
 
 export interface LiveChannelOptions {
   /** How often pending updates go out. */
@@ -32,6 +32,8 @@ class LiveClient {
   cellsSessionId = '';
   readonly lastSent = new Map<string, number>();
   readonly points: Array<[number, number]> = [];
+  /** The version (updatedAt) of each plan this browser holds. */
+  readonly plans = new Map<string, number>();
 
   constructor(
     readonly socket: WebSocket,
@@ -132,9 +134,25 @@ export class LiveChannel {
     client.points.length = 0;
     client.cells.clear();
     client.stale = false;
+    client.plans.clear();
+    const plans: Record<string, LivePlan> = {};
+    for (const plan of this.#newPlans(client, chairs)) plans[plan.id] = plan;
     const now = Date.now();
     for (const chair of chairs) client.lastSent.set(chair.id, now);
-    client.send({ type: 'snapshot', at: now, chairs, series, cells });
+    client.send({ type: 'snapshot', at: now, chairs, plans, series, cells });
+  }
+
+  /** The plans these chairs follow that the browser does not hold in this version; noted as sent. */
+  #newPlans(client: LiveClient, chairs: readonly LiveChair[]): LivePlan[] {
+    const plans: LivePlan[] = [];
+    for (const chair of chairs) {
+      const planId = chair.session?.planId;
+      const plan = planId ? this.board.plan(planId) : undefined;
+      if (!plan || client.plans.get(plan.id) === plan.updatedAt) continue;
+      client.plans.set(plan.id, plan.updatedAt);
+      plans.push(plan);
+    }
+    return plans;
   }
 
   /** The chart points and grid cells that only a one-chair view draws. */
@@ -181,7 +199,11 @@ export class LiveChannel {
         if (chair) due.push(chair);
       }
       // One message per tick, however many chairs changed: one parse and one render on the browser.
-      if (due.length > 0) client.send({ type: 'chairs', chairs: due });
+      if (due.length > 0) {
+        const plans = this.#newPlans(client, due);
+        if (plans.length > 0) client.send({ type: 'plans', plans });
+        client.send({ type: 'chairs', chairs: due });
+      }
     }
   }
 }

@@ -14,9 +14,13 @@ export const liveClientMessage = z.discriminatedUnion('scope', [
 ]);
 export type LiveClientMessage = z.infer<typeof liveClientMessage>;
 
-/** The plan a session follows, as the tablet and the wall need it: targets already worked out. */
+/**
+ * The plan a session follows, as the tablet and the wall need it: targets already worked out. It
+ * travels on its own, when a browser first needs it or it changes, not with every chair update.
+ */
 export const livePlan = z.object({
   id: z.string(),
+  updatedAt: z.number(),
   sessionNumber: z.number(),
   sessionsPlanned: z.number(),
   regions: z.record(z.string(), planRegion.extend({ target: z.number() })),
@@ -50,7 +54,8 @@ export const liveChair = z.object({
       dots: z.object({ total: z.number(), byRegion: z.record(z.string(), z.number()) }),
       /** The patient's earlier sessions, per region. */
       dotsBefore: z.record(z.string(), z.number()),
-      plan: livePlan.nullable(),
+      /** The plan it follows, sent as a `plans` message (or in the snapshot) before the first chair that names it. */
+      planId: z.string().nullable(),
       /** The newest guidance of this session first. */
       guidance: z.array(guidanceEvent),
     })
@@ -73,10 +78,14 @@ export const liveServerMessage = z.discriminatedUnion('type', [
     type: z.literal('snapshot'),
     at: z.number(),
     chairs: z.array(liveChair),
+    /** The plans these chairs follow, by id. */
+    plans: z.record(z.string(), livePlan),
     series: z.record(z.string(), series),
     /** For a one-chair subscription: its open session's grid, and the patient's earlier sessions'. */
     cells: z.record(z.string(), z.object({ session: cellCounts, earlier: cellCounts })),
   }),
+  /** Plans that chairs in the next message follow, new to this browser or changed. */
+  z.object({ type: z.literal('plans'), plans: z.array(livePlan) }),
   /** The chairs that changed since the last tick, each as it is now. */
   z.object({ type: z.literal('chairs'), chairs: z.array(liveChair) }),
   z.object({ type: z.literal('samples'), chairId: z.string(), points: series }),

@@ -84,7 +84,9 @@ async function measure(kind: 'stipple' | 'relay', chairs: number) {
       for (let i = 1; i <= chairs; i++) {
         const chair = await api.createChair(`Chair ${i}`);
         const device = await api.pairDevice(chair.id, `Handpiece ${i}`);
-        await api.startSession({ chairId: chair.id, operatorId: `op-${i}`, patientRef: `P-${i}` });
+        // Every chair follows a plan, so the wall draws each one's coverage map as a clinic's would.
+        const treatment = await api.createTreatment({ patientRef: `P-${i}`, sessions: 3 });
+        await api.startSession({ chairId: chair.id, operatorId: `op-${i}`, patientRef: `P-${i}`, planId: treatment.plans[0]!.id });
         devices.push({ deviceId: device.id, token: device.token });
       }
     } else {

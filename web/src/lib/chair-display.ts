@@ -1,5 +1,5 @@
 import { coverageLevel, type CoverageLevel } from '$coverage/levels';
-import { CYCLE_BAND_HZ, inBand, type LiveChair } from '$protocol/live';
+import { CYCLE_BAND_HZ, inBand, type LiveChair, type LivePlan } from '$protocol/live';
 import { SCALP_REGIONS } from '$scalp/regions';
 
 export type Attention = 'offline' | 'out-of-band' | null;
@@ -43,26 +43,27 @@ export interface MapScar {
 type LiveSession = NonNullable<LiveChair['session']>;
 
 /** Each planned region's coverage this session, for the map's fills. */
-export function regionCoverage(session: LiveSession | null): Record<string, RegionCoverage> {
+export function regionCoverage(session: LiveSession | null, plan: LivePlan | undefined): Record<string, RegionCoverage> {
   const coverage: Record<string, RegionCoverage> = {};
-  for (const [id, region] of Object.entries(session?.plan?.regions ?? {})) {
-    const done = session!.dots.byRegion[id] ?? 0;
+  if (!session || !plan) return coverage;
+  for (const [id, region] of Object.entries(plan.regions)) {
+    const done = session.dots.byRegion[id] ?? 0;
     coverage[id] = { level: coverageLevel(done, region.target), ratio: region.target > 0 ? done / region.target : done > 0 ? Infinity : 0 };
   }
   return coverage;
 }
 
 /** The plan's scar regions, as the map draws them. */
-export function scarsOf(session: LiveSession | null): MapScar[] {
-  return Object.entries(session?.plan?.regions ?? {}).flatMap(([id, r]) => (r.outline ? [{ id, label: r.label, outline: r.outline }] : []));
+export function scarsOf(plan: LivePlan | undefined): MapScar[] {
+  return Object.entries(plan?.regions ?? {}).flatMap(([id, r]) => (r.outline ? [{ id, label: r.label, outline: r.outline }] : []));
 }
 
 /** A region's name as people say it: the map's label, or a scar's own. */
-export function regionLabel(id: string, session: LiveSession | null): string {
-  return session?.plan?.regions[id]?.label || SCALP_REGIONS.find((r) => r.id === id)?.label || id;
+export function regionLabel(id: string, plan: LivePlan | undefined): string {
+  return plan?.regions[id]?.label || SCALP_REGIONS.find((r) => r.id === id)?.label || id;
 }
 
-/** The session's target dots over all regions, or null without a plan. */
-export function sessionTarget(session: LiveSession | null): number | null {
-  return session?.plan ? Object.values(session.plan.regions).reduce((sum, r) => sum + r.target, 0) : null;
+/** The plan's target dots over all regions, or null without a plan. */
+export function planTarget(plan: LivePlan | undefined): number | null {
+  return plan ? Object.values(plan.regions).reduce((sum, r) => sum + r.target, 0) : null;
 }

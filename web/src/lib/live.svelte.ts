@@ -1,4 +1,4 @@
-import { liveServerMessage, LIVE_PATH, type CellCounts, type LiveChair, type LiveClientMessage } from '$protocol/live';
+import { liveServerMessage, LIVE_PATH, type CellCounts, type LiveChair, type LiveClientMessage, type LivePlan } from '$protocol/live';
 
 /** Reconnect delays: capped exponential, tried again at once when the tablet wakes or the Wi-Fi returns. */
 export const RECONNECT_INITIAL_MS = 500;
@@ -25,6 +25,8 @@ export class LiveFeed {
   status = $state<LiveStatus>('connecting');
   /** Replaced, never mutated: a chair's card re-renders when its object changes. */
   chairs = $state.raw<Record<string, LiveChair>>({});
+  /** The plans the chairs' sessions follow, by id; a plan object changes only when the plan does. */
+  plans = $state.raw<Record<string, LivePlan>>({});
   /** Server time minus browser time, from the last snapshot: keeps clocks on screen honest. */
   skewMs = $state(0);
 
@@ -98,7 +100,11 @@ export class LiveFeed {
         this.status = 'live';
         this.skewMs = message.at - Date.now();
         this.chairs = Object.fromEntries(message.chairs.map((c) => [c.id, c]));
+        this.plans = message.plans;
         this.handlers.onSnapshot?.(message.series, message.cells);
+        break;
+      case 'plans':
+        this.plans = { ...this.plans, ...Object.fromEntries(message.plans.map((p) => [p.id, p])) };
         break;
       case 'chairs':
         this.chairs = { ...this.chairs, ...Object.fromEntries(message.chairs.map((c) => [c.id, c])) };
