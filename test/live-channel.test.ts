@@ -90,4 +90,32 @@ describe('the live channel for browsers', () => {
     await fetch(`${server.url}/api/auth/sign-out`, { method: 'POST', headers });
     expect((await fetch(`${server.url}/api/chairs`, { headers })).status).toBe(401);
   });
+
+  it('a chair\'s tablet gets its session grid, then the cells that gain dots; the patient\'s next session starts with the earlier one counted', async () => {
+    const ids = await chairWithDevice(server.api);
+    const first = await server.api.startSession({ chairId: ids.chairId, operatorId: 'op-1', patientRef: 'P-9' });
+    const { device } = await RawDevice.hello(server.deviceUrl, ids.deviceId, ids.token);
+    device.send([dot(1, { region: 'crown', x: 0.5, y: 0.7 }), dot(2, { region: 'crown', x: 0.5, y: 0.7 }), dot(3, { region: 'occipital', x: 0.5, y: 0.9 })]);
+    await device.acked(3);
+
+    const live = await openLive({ cookie: await sessionCookie(), origin: server.url });
+    if (typeof live === 'number') throw new Error(`refused with ${live}`);
+    live.socket.send(JSON.stringify({ type: 'subscribe', scope: 'chair', chairId: ids.chairId }));
+    const snapshot = await waitFor(() => live.messages.find((m) => m.type === 'snapshot'));
+    // Cell 28 * 40 + 20 holds (0.5, 0.7); cell 36 * 40 + 20 holds (0.5, 0.9).
+    expect(snapshot.cells[ids.chairId]).toEqual({ session: [[1140, 2], [1460, 1]], earlier: [] });
+
+    device.send(dot(4, { region: 'crown', x: 0.51, y: 0.71 }));
+    const cells = await waitFor(() => live.messages.find((m) => m.type === 'cells'), 5_000, 'a cells update');
+    expect(cells).toEqual({ type: 'cells', chairId: ids.chairId, sessionId: first.id, cells: [[1140, 3]] });
+
+    await server.api.endSession(first.id);
+    const second = await server.api.startSession({ chairId: ids.chairId, operatorId: 'op-2', patientRef: 'P-9' });
+    // The new session brings a fresh snapshot: an empty grid of its own, the first session's as earlier.
+    const fresh = await waitFor(() => live.messages.findLast((m) => m.type === 'snapshot' && m.chairs[0]?.session?.id === second.id), 5_000, 'a snapshot of the new session');
+    if (fresh.type !== 'snapshot') throw new Error('not a snapshot');
+    expect(fresh.cells[ids.chairId]).toEqual({ session: [], earlier: [[1140, 3], [1460, 1]] });
+    expect(fresh.chairs[0]!.session!.dotsBefore).toEqual({ crown: 3, occipital: 1 });
+    device.close();
+  });
 });
