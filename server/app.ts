@@ -3,7 +3,9 @@ import type { AddressInfo } from 'node:net';
 import { WebSocketServer } from 'ws';
 import { resolveAdminToken } from './auth/admin-token.ts';
 import { Lockout } from './auth/lockout.ts';
-import { systemClock, type Clock } from './clock.ts';
+import { scaledClock, systemClock, type Clock } from './clock.ts';
+import { BreakService, defaultBreakService, type BreakServiceOptions } from './breaks/break-service.ts';
+import { breakPolicyOf } from './breaks/policy.ts';
 import { CoverageTracker } from './coverage/tracker.ts';
 import { guidanceSettingsOf } from './guidance/settings.ts';
 import { createHttpApp } from './http/app.ts';
@@ -25,6 +27,8 @@ export interface ServerOptions {
   /** STIPPLE_ADMIN_TOKEN; when absent one is generated at first start. */
   adminToken?: string;
   clock?: Clock;
+  /** Without a `clock`: run the server's clock this many times faster than real time (demos). */
+  timeScale?: number;
   log?: Logger;
   groupCommit?: Partial<GroupCommitOptions>;
   heartbeat?: Partial<HeartbeatOptions>;
@@ -32,6 +36,7 @@ export interface ServerOptions {
   live?: Partial<LiveChannelOptions>;
   /** The built dashboard to serve; without it the server is API and sockets only. */
   webRoot?: string;
+  breaks?: Partial<BreakServiceOptions>;
   /** How many days of per-second telemetry to keep (dots are kept for good). */
   telemetryRetentionDays?: number;
 }
@@ -50,12 +55,24 @@ export interface RunningServer {
 }
 
 const DAY_MS = 86_400_000;
+const CLOCK_KEY = 'clock.last';
+
+/**
+ * An accelerated clock runs ahead of real time; after a restart it carries on from where it was,
+ * so that sessions and breaks recorded ahead of real time are not in the clock's future.
+ */
+function acceleratedClock(store: Store, scale: number): Clock {
+  if (scale === 1) return systemClock;
+  const last = Number(store.settings.get(CLOCK_KEY) ?? 0);
+  return scaledClock(scale, Math.max(Date.now(), last));
+}
 
 /** Starts the edge server: store, device gateway, HTTP API, all on one port. */
 export async function startServer(options: ServerOptions): Promise<RunningServer> {
-  const clock = options.clock ?? systemClock;
   const log = options.log ?? silentLogger;
   const store = openStore(options.dataDir);
+  const clock = options.clock ?? acceleratedClock(store, options.timeScale ?? 1);
+  const clockSaver = clock.scale === 1 ? undefined : setInterval(() => store.settings.set(CLOCK_KEY, String(clock.now())), 1_000);
   const admin = resolveAdminToken(store.settings, options.adminToken);
   const hub = new LiveHub(log);
   const heartbeat = new Heartbeat({ ...defaultHeartbeat, ...options.heartbeat });
@@ -66,8 +83,9 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   });
   // Built before the board, so that it counts each batch of dots before the board reads the counts.
   const coverage = new CoverageTracker(store, hub, guidanceSettingsOf(store.settings));
-  const board = new ChairBoard(store, gateway.registry, clock, hub, coverage);
-  const live = new LiveChannel(board, { ...defaultLiveChannel, ...options.live }, heartbeat, log);
+  const breaks = new BreakService(store, gateway.registry, hub, clock, log, breakPolicyOf(store.settings), { ...defaultBreakService, ...options.breaks });
+  const board = new ChairBoard(store, gateway.registry, clock, hub, coverage, breaks);
+  const live = new LiveChannel(board, { ...defaultLiveChannel, ...options.live }, heartbeat, log, clock);
 
   const retentionMs = (options.telemetryRetentionDays ?? 30) * DAY_MS;
   const prune = () => {
@@ -79,7 +97,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   pruneTimer.unref();
 
   const app = createHttpApp({
-    store, registry: gateway.registry, hub, clock, log, gateway, live, coverage,
+    store, registry: gateway.registry, hub, clock, log, gateway, live, coverage, breaks,
     auth: { adminTokenHash: admin.hash, sessions: store.browserSessions, clock },
     lockout: new Lockout(),
     webRoot: options.webRoot,
@@ -104,6 +122,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     apiRoutes: [...new Set(app.routes.filter((r) => r.method !== 'ALL' && r.path.startsWith('/api/')).map((r) => `${r.method} ${r.path}`))],
     async close() {
       clearInterval(pruneTimer);
+      clearInterval(clockSaver);
+      breaks.close();
       heartbeat.stop();
       live.close();
       gateway.close();

@@ -6,6 +6,8 @@ const env = z.object({
   STIPPLE_DATA_DIR: z.string().min(1).default('./data'),
   STIPPLE_ADMIN_TOKEN: z.string().min(16, 'STIPPLE_ADMIN_TOKEN must be at least 16 characters').optional(),
   STIPPLE_TELEMETRY_DAYS: z.coerce.number().int().min(1).default(30),
+  /** Runs the server's clock this many times faster than real time (demos): breaks and limits included. */
+  STIPPLE_TIME_SCALE: z.coerce.number().min(1).max(3600).default(1),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 

@@ -11,6 +11,7 @@ const server = await startServer({
   host: config.HOST,
   adminToken: config.STIPPLE_ADMIN_TOKEN,
   telemetryRetentionDays: config.STIPPLE_TELEMETRY_DAYS,
+  timeScale: config.STIPPLE_TIME_SCALE,
   log,
   webRoot: fileURLToPath(new URL('../web/build', import.meta.url)),
 });

@@ -13,6 +13,7 @@ import type { ApiDeps } from './deps.ts';
 import { errorBody, handleError, notFound } from './errors.ts';
 import { enforceRouteRules } from './route-rules.ts';
 import { auditRoutes } from './routes/audit.ts';
+import { breakPolicyRoutes, chairBreakRoutes, operatorRoutes } from './routes/breaks.ts';
 import { chairRoutes } from './routes/chairs.ts';
 import { deviceRoutes } from './routes/devices.ts';
 import { guidanceRoutes } from './routes/guidance.ts';
@@ -64,6 +65,7 @@ export function createHttpApp(options: HttpAppOptions): Hono<AppEnv> {
     .use('*', requireCaller(auth))
     .use('*', enforceRouteRules())
     .route('/chairs', chairRoutes(options))
+    .route('/chairs', chairBreakRoutes(options))
     .route('/devices', deviceRoutes(options))
     .route('/sessions', sessionRoutes(options))
     .route('/people', peopleRoutes(options))
@@ -71,6 +73,8 @@ export function createHttpApp(options: HttpAppOptions): Hono<AppEnv> {
     .route('/treatments', treatmentRoutes(options))
     .route('/plans', planRoutes(options))
     .route('/guidance', guidanceRoutes(options))
+    .route('/breaks', breakPolicyRoutes(options))
+    .route('/operators', operatorRoutes(options))
     .all('*', notFound);
 
   const app = new Hono<AppEnv>();

@@ -1,3 +1,4 @@
+import type { BreakService } from '../breaks/break-service.ts';
 import type { Clock } from '../clock.ts';
 import type { CoverageTracker } from '../coverage/tracker.ts';
 import type { DeviceRegistry } from '../ingest/device-registry.ts';
@@ -11,4 +12,5 @@ export interface ApiDeps {
   hub: LiveHub;
   clock: Clock;
   coverage: CoverageTracker;
+  breaks: BreakService;
 }

@@ -46,6 +46,11 @@ export const ROUTE_RULES: Readonly<Record<string, readonly Role[]>> = {
   'PUT /api/plans/:id': staff,
   'GET /api/guidance/settings': staff,
   'PUT /api/guidance/settings': staff,
+  'GET /api/breaks/policy': staff,
+  'PUT /api/breaks/policy': staff,
+  'POST /api/chairs/:id/break/postpone': everyone,
+  'POST /api/chairs/:id/break/override': staff,
+  'GET /api/operators/:id/breaks': staff,
 };
 
 export function enforceRouteRules(): MiddlewareHandler<AppEnv> {

@@ -1,3 +1,4 @@
+import type { BreakService } from '../breaks/break-service.ts';
 import type { Clock } from '../clock.ts';
 import type { CoverageTracker } from '../coverage/tracker.ts';
 import type { CoverageTally } from '../coverage/tally.ts';
@@ -34,6 +35,7 @@ export class ChairBoard {
     private readonly clock: Clock,
     hub: LiveHub,
     private readonly coverage: CoverageTracker,
+    private readonly breaks: Pick<BreakService, 'view'>,
   ) {
     for (const chair of store.chairs.list()) this.#load(chair.id);
     hub.on('setup', ({ chairId }) => this.#load(chairId));
@@ -68,6 +70,9 @@ export class ChairBoard {
       }),
     );
     hub.on('coverage', ({ chairId, sessionId, cells }) => this.#emit({ kind: 'cells', chairId, sessionId, cells }));
+    hub.on('break', ({ operatorId }) => {
+      for (const chair of this.#chairs.values()) if (chair.session?.operatorId === operatorId) this.#emit({ kind: 'chair', chairId: chair.id });
+    });
     hub.on('region', ({ chairId, region }) =>
       this.#update(chairId, (chair) => {
         chair.selectedRegion = region;
@@ -82,9 +87,12 @@ export class ChairBoard {
     return () => this.#listeners.delete(listener);
   }
 
+  /** A chair as it is now: its state and its operator's breaks are worked out at the moment of asking. */
   chair(id: string): LiveChair | undefined {
     const chair = this.#chairs.get(id);
-    return chair && { ...chair, state: chairStateOf(chair, this.clock.now()) };
+    if (!chair) return undefined;
+    const session = chair.session && { ...chair.session, fatigue: this.breaks.view(chair.session.operatorId) };
+    return { ...chair, session, state: chairStateOf(chair, this.clock.now()) };
   }
 
   chairs(): LiveChair[] {
@@ -154,6 +162,7 @@ export class ChairBoard {
       dotsBefore: Object.fromEntries(earlier.regions),
       planId: session.planId,
       guidance,
+      fatigue: this.breaks.view(session.operatorId),
     };
   }
 

@@ -1,12 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import type { LiveChair } from '../protocol/live.ts';
 import { chairStateOf, RUNNING_FRESH_MS } from './chair-state.ts';
+import { freshFatigue } from './live-chair.fixture.ts';
 
 const base: Omit<LiveChair, 'state'> = {
   id: 'c', name: 'Chair', selectedRegion: null, currentRegion: null, sample: null, session: null,
   device: { id: 'd', online: true, lastSeenAt: null, batteryPct: null },
 };
-const session = { id: 's', operatorId: 'op', patientRef: 'P-1', startedAt: 0, dots: { total: 0, byRegion: {} }, dotsBefore: {}, planId: null, guidance: [] };
+const session = { id: 's', operatorId: 'op', patientRef: 'P-1', startedAt: 0, dots: { total: 0, byRegion: {} }, dotsBefore: {}, planId: null, guidance: [], fatigue: freshFatigue('op') };
 
 describe('what a chair is doing', () => {
   it('a chair whose handpiece is offline reads offline, session or not', () => {

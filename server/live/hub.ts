@@ -1,6 +1,7 @@
 import type { StoredDot } from '../store/ingest-writer.ts';
 import type { Session } from '../store/sessions.ts';
 import type { Logger } from '../log.ts';
+import type { BreakEvent } from '../protocol/breaks.ts';
 import type { GuidanceEvent } from '../protocol/guidance.ts';
 
 export interface LiveSample {
@@ -42,6 +43,8 @@ export interface LiveEvents {
   /** These cells of the chair's session grid gained dots (after the dots event that counted them). */
   coverage: { chairId: string; sessionId: string; cells: number[] };
   guidance: GuidanceEvent;
+  /** The break engine decided something about an operator (logged already). */
+  break: BreakEvent;
 }
 
 type Listener<K extends keyof LiveEvents> = (payload: LiveEvents[K]) => void;

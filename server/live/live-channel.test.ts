@@ -7,6 +7,7 @@ import type { LiveChair, LiveServerMessage } from '../protocol/live.ts';
 import { Heartbeat } from '../sockets/heartbeat.ts';
 import type { BoardChange } from './chair-board.ts';
 import { LiveChannel, type BoardView } from './live-channel.ts';
+import { freshFatigue } from './live-chair.fixture.ts';
 
 /**
  * A browser's socket whose send buffer the test controls: a stalled tablet on real TCP takes
@@ -30,7 +31,7 @@ function chair(id: string, total: number): LiveChair {
     id, name: id, state: 'running', selectedRegion: null, currentRegion: null, device: null, sample: null,
     session: {
       id: `se-${id}`, operatorId: 'op', patientRef: 'P-1', startedAt: 0, dots: { total, byRegion: {} }, dotsBefore: {},
-      planId: id === 'a' ? 'pl-a' : null, guidance: [],
+      planId: id === 'a' ? 'pl-a' : null, guidance: [], fatigue: freshFatigue('op'),
     },
   };
 }

@@ -1,5 +1,6 @@
 import { WebSocket } from 'ws';
 import { mayUseChair, type Caller } from '../auth/roles.ts';
+import { systemClock, type Clock } from '../clock.ts';
 import type { Logger } from '../log.ts';
 import type { Heartbeat } from '../sockets/heartbeat.ts';
 import { liveClientMessage, type LiveChair, type LivePlan, type LiveServerMessage } from '../protocol/live.ts';
@@ -64,6 +65,7 @@ export class LiveChannel {
     private readonly options: LiveChannelOptions,
     private readonly heartbeat: Heartbeat,
     private readonly log: Logger,
+    private readonly clock: Clock = systemClock,
   ) {
     this.#stopListening = board.onChange((change) => {
       for (const client of this.#clients) {
@@ -139,7 +141,7 @@ export class LiveChannel {
     for (const plan of this.#newPlans(client, chairs)) plans[plan.id] = plan;
     const now = Date.now();
     for (const chair of chairs) client.lastSent.set(chair.id, now);
-    client.send({ type: 'snapshot', at: now, chairs, plans, series, cells });
+    client.send({ type: 'snapshot', at: this.clock.now(), timeScale: this.clock.scale, chairs, plans, series, cells });
   }
 
   /** The plans these chairs follow that the browser does not hold in this version; noted as sent. */

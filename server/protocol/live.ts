@@ -3,6 +3,7 @@
  * chair or to all, gets a snapshot, then coalesced updates. The web app imports these types.
  */
 import { z } from 'zod';
+import { fatigueView } from './breaks.ts';
 import { guidanceEvent } from './guidance.ts';
 import { planRegion } from './plan.ts';
 
@@ -58,6 +59,8 @@ export const liveChair = z.object({
       planId: z.string().nullable(),
       /** The newest guidance of this session first. */
       guidance: z.array(guidanceEvent),
+      /** The session's operator's breaks: fatigue follows the operator from chair to chair. */
+      fatigue: fatigueView,
     })
     .nullable(),
   /** The latest telemetry sample: `at` is when it was made, on the server's clock. */
@@ -76,7 +79,9 @@ export type CellCounts = z.infer<typeof cellCounts>;
 export const liveServerMessage = z.discriminatedUnion('type', [
   z.object({
     type: z.literal('snapshot'),
+    /** The server's clock now; it runs `timeScale` times faster than real time in accelerated demos. */
     at: z.number(),
+    timeScale: z.number(),
     chairs: z.array(liveChair),
     /** The plans these chairs follow, by id. */
     plans: z.record(z.string(), livePlan),

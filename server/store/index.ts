@@ -1,4 +1,5 @@
 import { auditStore } from './audit.ts';
+import { breakStore } from './breaks.ts';
 import { browserSessionStore } from './browser-sessions.ts';
 import { chairStore } from './chairs.ts';
 import { coverageStore } from './coverage.ts';
@@ -28,6 +29,7 @@ export function openStore(dataDir: string) {
     plans: planStore(db),
     coverage: coverageStore(db),
     guidance: guidanceStore(db),
+    breaks: breakStore(db),
     ingest: ingestWriter(db),
     close: () => db.close(),
   };

@@ -179,6 +179,43 @@ const migrations: readonly string[] = [
   ) STRICT;
   CREATE INDEX guidance_by_session ON guidance_events(session_key, at);
   `,
+  /* 5: fatigue breaks: each operator's engine state, needle time per day, the break log */ `
+  -- state: the break engine's state for the operator as JSON (server/breaks/engine.ts), so a
+  -- restart in the middle of a break keeps the break.
+  CREATE TABLE operator_fatigue (
+    operator_id TEXT PRIMARY KEY,
+    state       TEXT NOT NULL,
+    updated_at  INTEGER NOT NULL
+  ) STRICT;
+
+  CREATE TABLE operator_days (
+    operator_id TEXT NOT NULL,
+    day         TEXT NOT NULL,
+    needle_ms   INTEGER NOT NULL,
+    PRIMARY KEY (operator_id, day)
+  ) STRICT, WITHOUT ROWID;
+
+  CREATE TABLE break_events (
+    id          INTEGER PRIMARY KEY,
+    operator_id TEXT NOT NULL,
+    chair_id    TEXT,
+    type        TEXT NOT NULL,
+    kind        TEXT NOT NULL,
+    at          INTEGER NOT NULL,
+    ms          INTEGER,
+    detail      TEXT NOT NULL
+  ) STRICT;
+  CREATE INDEX break_events_by_operator ON break_events(operator_id, at);
+
+  -- Dots made during a break: stored like any other dot, and flagged here.
+  CREATE TABLE break_violations (
+    device_key  INTEGER NOT NULL,
+    seq         INTEGER NOT NULL,
+    operator_id TEXT NOT NULL,
+    made_at     INTEGER NOT NULL,
+    PRIMARY KEY (device_key, seq)
+  ) STRICT, WITHOUT ROWID;
+  `,
 ];
 
 export const SCHEMA_VERSION = migrations.length;

@@ -27,8 +27,8 @@ export class LiveFeed {
   chairs = $state.raw<Record<string, LiveChair>>({});
   /** The plans the chairs' sessions follow, by id; a plan object changes only when the plan does. */
   plans = $state.raw<Record<string, LivePlan>>({});
-  /** Server time minus browser time, from the last snapshot: keeps clocks on screen honest. */
-  skewMs = $state(0);
+  /** The server's clock at the last snapshot, when it arrived here, and how fast it runs. */
+  #serverClock = $state.raw({ at: Date.now(), receivedAt: Date.now(), scale: 1 });
 
   #socket: WebSocket | undefined;
   #attempt = 0;
@@ -42,6 +42,15 @@ export class LiveFeed {
     private readonly subscription: LiveClientMessage,
     private readonly handlers: LiveFeedHandlers = {},
   ) {}
+
+  /**
+   * The server's time at the browser's `screenNow`: keeps clocks on screen honest when the tablet's
+   * clock is off, and runs them fast when the server does (accelerated demos).
+   */
+  serverNow(screenNow: number): number {
+    const clock = this.#serverClock;
+    return clock.at + (screenNow - clock.receivedAt) * clock.scale;
+  }
 
   start(): () => void {
     this.#connect();
@@ -98,7 +107,7 @@ export class LiveFeed {
       case 'snapshot':
         this.#attempt = 0;
         this.status = 'live';
-        this.skewMs = message.at - Date.now();
+        this.#serverClock = { at: message.at, receivedAt: Date.now(), scale: message.timeScale };
         this.chairs = Object.fromEntries(message.chairs.map((c) => [c.id, c]));
         this.plans = message.plans;
         this.handlers.onSnapshot?.(message.series, message.cells);

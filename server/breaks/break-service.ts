@@ -1,0 +1,147 @@
+import type { Clock } from '../clock.ts';
+import type { DeviceRegistry } from '../ingest/device-registry.ts';
+import type { LiveHub } from '../live/hub.ts';
+import type { Logger } from '../log.ts';
+import type { BreakPolicy, FatigueView } from '../protocol/breaks.ts';
+import { InhibitReason } from '../protocol/v1.ts';
+import type { Store } from '../store/index.ts';
+import { BreakEngine, type EngineEvent, type PostponeResult } from './engine.ts';
+
+export interface BreakServiceOptions {
+  /** How often time is let pass in the engine (real ms), so that breaks end without a sample. */
+  tickMs: number;
+  /** How often every operator's counters are saved (real ms); transitions are saved at once. */
+  saveEveryMs: number;
+}
+
+export const defaultBreakService: BreakServiceOptions = { tickMs: 250, saveEveryMs: 5_000 };
+
+/**
+ * The break engine at work: handpiece activity of each chair goes to the operator of its open
+ * session, the engine's decisions become inhibit and release on that operator's chair, and
+ * every decision is logged and the engine's state saved, so that a restart keeps a break going.
+ */
+export class BreakService {
+  readonly engine: BreakEngine;
+  /** The operator working at each chair with an open session. */
+  readonly #operatorOf = new Map<string, string>();
+  readonly #timers: NodeJS.Timeout[] = [];
+
+  constructor(
+    private readonly store: Store,
+    private readonly registry: DeviceRegistry,
+    private readonly hub: LiveHub,
+    private readonly clock: Clock,
+    private readonly log: Logger,
+    policy: BreakPolicy,
+    options: BreakServiceOptions,
+  ) {
+    this.engine = new BreakEngine(policy);
+    for (const { operatorId, state } of store.breaks.states()) this.engine.restore(operatorId, state);
+    for (const session of store.sessions.listOpen()) this.#operatorOf.set(session.chairId, session.operatorId);
+    // A break that was running when the server stopped is enforced again at once.
+    for (const [chairId, operatorId] of this.#operatorOf) this.#enforce(chairId, this.engine.view(operatorId, clock.now()));
+
+    hub.on('sample', (s) => this.#apply(s.chairId, (op) => this.engine.sample(op, s.madeAt, s.running)));
+    hub.on('dots', ({ chairId, dots }) =>
+      this.#apply(chairId, (op) => {
+        const events: EngineEvent[] = [];
+        for (const dot of dots) {
+          if (dot.sessionId === null) continue;
+          const verdict = this.engine.dot(op, dot.madeAt);
+          if (verdict.violation) store.breaks.flagViolation(dot, op);
+          events.push(...verdict.events);
+        }
+        return events;
+      }),
+    );
+    hub.on('session', ({ session, change }) => {
+      if (change === 'started') {
+        this.#operatorOf.set(session.chairId, session.operatorId);
+        this.#handle(this.engine.sessionStarted(session.operatorId, session.startedAt));
+        // The operator brings their break to this chair.
+        this.#enforce(session.chairId, this.engine.view(session.operatorId, session.startedAt));
+      } else {
+        this.#operatorOf.delete(session.chairId);
+        this.#handle(this.engine.sessionEnded(session.operatorId, session.endedAt ?? clock.now()));
+      }
+    });
+
+    this.#timers.push(
+      setInterval(() => this.#handle(this.engine.tick(clock.now())), options.tickMs),
+      setInterval(() => this.#saveAll(), options.saveEveryMs),
+    );
+    for (const timer of this.#timers) timer.unref();
+  }
+
+  operatorAt(chairId: string): string | undefined {
+    return this.#operatorOf.get(chairId);
+  }
+
+  view(operatorId: string): FatigueView {
+    return this.engine.view(operatorId, this.clock.now());
+  }
+
+  set policy(policy: BreakPolicy) {
+    this.engine.policy = policy;
+  }
+
+  postpone(operatorId: string): PostponeResult {
+    const { result, events } = this.engine.postpone(operatorId, this.clock.now());
+    this.#handle(events);
+    return result;
+  }
+
+  override(operatorId: string, reason: string): boolean {
+    const { ok, events } = this.engine.override(operatorId, this.clock.now(), reason);
+    this.#handle(events);
+    return ok;
+  }
+
+  close(): void {
+    for (const timer of this.#timers) clearInterval(timer);
+    this.#saveAll();
+  }
+
+  #apply(chairId: string, step: (operatorId: string) => EngineEvent[]): void {
+    const operatorId = this.#operatorOf.get(chairId);
+    if (operatorId) this.#handle(step(operatorId));
+  }
+
+  #handle(events: readonly EngineEvent[]): void {
+    if (events.length === 0) return;
+    const touched = new Set<string>();
+    for (const event of events) {
+      const chairId = this.#chairOf(event.operatorId);
+      const logged = this.store.breaks.addEvent({ ...event, chairId: chairId ?? null });
+      touched.add(event.operatorId);
+      if (chairId && event.type !== 'warning' && event.type !== 'natural') this.#enforce(chairId, this.engine.view(event.operatorId, event.at));
+      this.hub.emit('break', logged);
+      if (event.type !== 'warning') this.log.info({ operatorId: event.operatorId, chairId, type: event.type, kind: event.kind }, 'break');
+    }
+    this.#save([...touched]);
+  }
+
+  /** Inhibits the chair while its operator is on a break; releases it when they are not. */
+  #enforce(chairId: string, view: FatigueView): void {
+    if (view.current) this.registry.inhibit(chairId, { reason: InhibitReason.break, ...(view.current.until !== null && { until: view.current.until }) });
+    else this.registry.release(chairId, InhibitReason.break);
+  }
+
+  #chairOf(operatorId: string): string | undefined {
+    for (const [chairId, op] of this.#operatorOf) if (op === operatorId) return chairId;
+    return undefined;
+  }
+
+  #save(operatorIds: readonly string[]): void {
+    const entries = operatorIds.flatMap((operatorId) => {
+      const state = this.engine.exportState(operatorId);
+      return state ? [{ operatorId, state }] : [];
+    });
+    this.store.breaks.save(entries, this.clock.now());
+  }
+
+  #saveAll(): void {
+    this.#save(this.engine.operators());
+  }
+}
