@@ -29,6 +29,8 @@ const server = await startServer({
   host: config.HOST,
   adminToken,
   telemetryRetentionDays: config.STIPPLE_TELEMETRY_DAYS,
+  // The server's clock keeps pace with the simulated operators, so breaks come when their work says.
+  timeScale: options.speed,
   log: createLogger(process.env.LOG_LEVEL ?? 'warn'),
   webRoot: fileURLToPath(new URL('../web/build', import.meta.url)),
 });
@@ -38,13 +40,15 @@ const simulator = await Simulator.start({
   ...options,
   stateDir: join(config.STIPPLE_DATA_DIR, 'sim'),
   startSessions: true,
+  deviceClock: options.speed === 1 ? 'wall' : 'virtual',
 });
 
 process.stdout.write(
   [
     '',
     `  Stipple is running at ${server.url}  (open it and sign in with the admin token below)`,
-    `  ${options.chairs} simulated chair(s) streaming; data in ${config.STIPPLE_DATA_DIR}`,
+    `  ${options.chairs} simulated chair(s) streaming; data in ${config.STIPPLE_DATA_DIR}` +
+      (options.speed === 1 ? '' : `; the clock runs ${options.speed}× real time`),
     `  Admin token for this run: ${adminToken}`,
     `  Try: curl -H "Authorization: Bearer ${adminToken}" ${server.url}/api/chairs`,
     '  Ctrl-C stops both.',

@@ -21,6 +21,8 @@ export interface ScriptOptions {
   startAt: number;
   /** Telemetry samples per second. */
   telHz: number;
+  /** An operator who rests on their own: a pause of `pauseMs` after every `workMs` of needle time. */
+  restEvery?: { workMs: number; pauseMs: number } | undefined;
 }
 
 /** What the plan asks of a region, as far as the handpiece's operator follows it. */
@@ -79,8 +81,13 @@ export class HandpieceScript {
   /** Following a plan, the work ends when every region has its dots; without one it goes round. */
   #planned = false;
   #now: number;
+  readonly #restEvery: ScriptOptions['restEvery'];
+  /** Needle time since the operator's own last rest. */
+  #workedMs = 0;
+  #strokeStartedAt = 0;
 
   constructor(options: ScriptOptions) {
+    this.#restEvery = options.restEvery;
     this.#random = new Random(options.seed);
     this.#telEveryMs = 1000 / options.telHz;
     this.#nextTelAt = options.startAt;
@@ -161,7 +168,16 @@ export class HandpieceScript {
   #switchPhase(at: number, inhibited: boolean): void {
     const r = this.#random;
     // The needle rests while inhibited, and for good once the plan's work is done.
+    const wasStroking = this.#stroking;
     this.#stroking = !this.#stroking && !inhibited && !this.finished;
+    if (wasStroking) this.#workedMs += at - this.#strokeStartedAt;
+    if (this.#stroking) this.#strokeStartedAt = at;
+    if (!this.#stroking && this.#restEvery && this.#workedMs >= this.#restEvery.workMs) {
+      this.#workedMs = 0;
+      this.#phaseEndsAt = at + this.#restEvery.pauseMs;
+      this.#nextDotAt = Infinity;
+      return;
+    }
     if (this.#stroking) {
       this.#phaseEndsAt = at + r.between(1000, 4000);
       this.#nextDotAt = at + this.#dotGap();

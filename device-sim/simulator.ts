@@ -1,14 +1,19 @@
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { DEVICE_PATH } from '../server/protocol/v1.ts';
+import { DEVICE_PATH, type InhibitMessage, type ServerMessage } from '../server/protocol/v1.ts';
 import { StippleApi } from './api-client.ts';
 import { DeviceClient, type ConnectionState, type DeviceClientOptions, type DeviceData } from './device-client.ts';
 import { regionTargets } from '../server/plans/plan-math.ts';
 import { HandpieceScript, type PlannedRegion, type ScriptEvent } from './handpiece-script.ts';
 import { FileOutbox, MemoryOutbox } from './outbox.ts';
 
-export const SCENARIOS = ['steady'] as const;
+/**
+ * steady: an operator who stops when told; ignores-breaks: one who fires on through breaks (the
+ * handpiece of a careless operator, or one that does not obey inhibit); natural-pauses: one who
+ * rests three minutes after every twenty of needle work, before any break is enforced.
+ */
+export const SCENARIOS = ['steady', 'ignores-breaks', 'natural-pauses'] as const;
 export type Scenario = (typeof SCENARIOS)[number];
 
 export interface SimulatorOptions {
@@ -30,6 +35,11 @@ export interface SimulatorOptions {
   reconnect?: DeviceClientOptions['reconnect'];
   /** Real time, ms epoch. */
   now?: () => number;
+  /**
+   * wall (default): device timestamps are the wall clock, as a real handpiece's are. virtual: the
+   * simulated time, for a server whose clock runs at the same speed (STIPPLE_TIME_SCALE).
+   */
+  deviceClock?: 'wall' | 'virtual';
 }
 
 export interface SimChair {
@@ -41,6 +51,8 @@ export interface SimChair {
   selected: string | null;
   /** Dots this chair's handpiece has made (each once, whatever was resent). */
   dotsMade: number;
+  /** Every inhibit and release the handpiece was given, with the real time it arrived. */
+  orders: Array<{ receivedAt: number; message: InhibitMessage | { type: 'release' } }>;
 }
 
 export interface ChairStats {
@@ -73,10 +85,17 @@ export class Simulator {
     const startAt = now();
     const chairs = provisioned.map(({ name, chairId, deviceId, token, plan }, i) => {
       const outbox = options.stateDir ? new FileOutbox(join(options.stateDir, `${deviceId}.outbox.jsonl`)) : new MemoryOutbox();
-      const client = new DeviceClient({ url: deviceUrl, deviceId, token, fw: 'stipple-sim/1', outbox, reconnect: options.reconnect });
-      const script = new HandpieceScript({ seed: options.seed * 1000 + i + 1, startAt, telHz: options.telHz ?? 10 });
+      const orders: SimChair['orders'] = [];
+      const onMessage = (message: ServerMessage) => {
+        if (message.type === 'inhibit' || message.type === 'release') orders.push({ receivedAt: now(), message });
+      };
+      const client = new DeviceClient({ url: deviceUrl, deviceId, token, fw: 'stipple-sim/1', outbox, reconnect: options.reconnect, onMessage });
+      const script = new HandpieceScript({
+        seed: options.seed * 1000 + i + 1, startAt, telHz: options.telHz ?? 10,
+        restEvery: options.scenario === 'natural-pauses' ? { workMs: 20 * 60_000, pauseMs: 3 * 60_000 } : undefined,
+      });
       if (plan) script.followPlan(plan.regions, plan.done);
-      return { name, chairId, client, script, selected: null, dotsMade: 0 };
+      return { name, chairId, client, script, selected: null, dotsMade: 0, orders };
     });
     const simulator = new Simulator(chairs, options);
     for (const chair of chairs) chair.client.start();
@@ -125,11 +144,14 @@ export class Simulator {
           chair.selected = chair.client.region;
           if (chair.selected) chair.script.workOn(chair.selected);
         }
-        const events = chair.script.advance(virtualNow, chair.client.inhibit !== null);
+        const inhibit = chair.client.inhibit;
+        const obeys = inhibit !== null && !(this.options.scenario === 'ignores-breaks' && inhibit.reason === 'break');
+        const events = chair.script.advance(virtualNow, obeys);
         if (events.length === 0) continue;
         chair.dotsMade += events.filter((e) => e.kind === 'dot').length;
         // The script runs in simulated time; the device clock stays a wall clock, as a real one is.
-        chair.client.send(events.map((e) => toMessage(e, startAt + (e.at - startAt) / speed)));
+        const virtual = this.options.deviceClock === 'virtual';
+        chair.client.send(events.map((e) => toMessage(e, virtual ? e.at : startAt + (e.at - startAt) / speed)));
       }
     }, tickMs);
   }

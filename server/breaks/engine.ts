@@ -86,7 +86,11 @@ export class BreakEngine {
     if (running && !op.running) {
       op.pauseSince = null;
       op.naturalTaken = null;
-    } else if (!running && (op.running || op.lastAt === null)) op.pauseSince = at;
+    } else if (!running && (op.running || op.lastAt === null)) {
+      op.pauseSince = at;
+      // A new pause has counted as no break yet, even if the needle ran through the end of the last one.
+      op.naturalTaken = null;
+    }
     op.running = running;
     op.lastAt = at;
     this.#evaluate(operatorId, op, at);
@@ -167,6 +171,8 @@ export class BreakEngine {
     if (current.kind === 'daily') op.dailyExtraMs += LIMIT_OVERRIDE_MS;
     if (current.kind === 'session') op.sessionExtraMs += LIMIT_OVERRIDE_MS;
     if (current.kind === 'micro' || current.kind === 'rest') this.#reset(op, current.kind);
+    // The granted time ends in a limit of its own: warned afresh before it.
+    else op.warned = op.warned.filter((w) => !w.startsWith(`${current.kind}:`));
     op.current = null;
     this.#emit('override', operatorId, current.kind, at, null, reason);
     return { ok: true, events: this.#drain() };
@@ -181,7 +187,7 @@ export class BreakEngine {
     return {
       operatorId,
       state: op.current ? 'on-break' : 'working',
-      current: op.current && { kind: op.current.kind, startedAt: op.current.startedAt, until: op.current.until },
+      current: op.current && { kind: op.current.kind, startedAt: op.current.startedAt, until: op.current.until, violations: op.current.violations },
       next: next && { kind: next.kind, workLeftMs: next.workLeftMs, dueAt: next.dueAt },
       warned: next !== null && op.warned.some((w) => w.startsWith(lead)),
       postponesLeft: kindInForce === 'micro' || kindInForce === 'rest' ? this.policy.maxPostpones - (op.pending?.kind === kindInForce ? pendingCount : 0) : 0,

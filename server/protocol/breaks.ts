@@ -61,7 +61,9 @@ export const fatigueView = z.object({
   /** working: needle time counts towards the next break; on-break: the handpiece is inhibited. */
   state: z.enum(['working', 'on-break']),
   /** The break in force, with when it ends (null: until the supervisor lifts it or the session ends). */
-  current: z.object({ kind: z.enum(BREAK_KINDS), startedAt: z.number(), until: z.number().nullable() }).nullable(),
+  current: z
+    .object({ kind: z.enum(BREAK_KINDS), startedAt: z.number(), until: z.number().nullable(), /** Dots made during it. */ violations: z.number() })
+    .nullable(),
   /** The next break and how much needle time is left before it (or, postponed, the moment it is due). */
   next: z.object({ kind: z.enum(BREAK_KINDS), workLeftMs: z.number().nullable(), dueAt: z.number().nullable() }).nullable(),
   /** A warning has been given for the next break. */

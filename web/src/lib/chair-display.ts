@@ -2,11 +2,12 @@ import { coverageLevel, type CoverageLevel } from '$coverage/levels';
 import { CYCLE_BAND_HZ, inBand, type LiveChair, type LivePlan } from '$protocol/live';
 import { SCALP_REGIONS } from '$scalp/regions';
 
-export type Attention = 'offline' | 'out-of-band' | null;
+export type Attention = 'offline' | 'break-violation' | 'out-of-band' | null;
 
 /** What about a chair needs the supervisor's eyes now; chairs with something sort first. */
 export function attentionOf(chair: LiveChair): Attention {
   if (chair.state === 'offline' && chair.session) return 'offline';
+  if (chair.session?.fatigue.current && chair.session.fatigue.current.violations > 0) return 'break-violation';
   if (chair.state === 'running' && chair.sample && !inBand(chair.sample.cycleHz)) return 'out-of-band';
   return null;
 }

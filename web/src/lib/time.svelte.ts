@@ -9,12 +9,17 @@ class ScreenClock {
 
 export const screenClock = new ScreenClock();
 
+/** Hours, and minutes and seconds as two digits, of a number of seconds. */
+function hms(totalSeconds: number): [number, string, string] {
+  const total = Math.max(0, totalSeconds);
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return [Math.floor(total / 3600), pad(Math.floor((total % 3600) / 60)), pad(total % 60)];
+}
+
+/** Time elapsed: "1:04:05". */
 export function duration(ms: number): string {
-  const total = Math.max(0, Math.floor(ms / 1000));
-  const h = Math.floor(total / 3600);
-  const m = Math.floor((total % 3600) / 60);
-  const s = total % 60;
-  return `${h}:${String(m).padStart(2, '0')}:${String(s).padStart(2, '0')}`;
+  const [h, m, s] = hms(Math.floor(ms / 1000));
+  return `${h}:${m}:${s}`;
 }
 
 export function age(ms: number): string {
@@ -22,4 +27,10 @@ export function age(ms: number): string {
   if (s < 60) return `${s} s ago`;
   if (s < 3600) return `${Math.round(s / 60)} min ago`;
   return `${Math.round(s / 3600)} h ago`;
+}
+
+/** A countdown, rounded up: "4:05", or "1:02:03" past an hour. */
+export function clock(ms: number): string {
+  const [h, m, s] = hms(Math.ceil(ms / 1000));
+  return h > 0 ? `${h}:${m}:${s}` : `${Number(m)}:${s}`;
 }

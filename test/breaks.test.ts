@@ -1,0 +1,150 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { Simulator, type Scenario } from '../device-sim/simulator.ts';
+import { BreakEngine } from '../server/breaks/engine.ts';
+import { defaultBreakPolicy, type BreakEvent, type BreakPolicy } from '../server/protocol/breaks.ts';
+import { tel, RawDevice } from './helpers/raw-device.ts';
+import { ADMIN_TOKEN, chairWithDevice, startTestServer, waitFor, type TestServer } from './helpers/server.ts';
+
+const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
+const cleanup: Array<() => Promise<unknown> | unknown> = [];
+afterEach(async () => {
+  for (const step of cleanup.splice(0).reverse()) await step();
+});
+
+async function server(options: Parameters<typeof startTestServer>[0]): Promise<TestServer> {
+  const started = await startTestServer(options);
+  cleanup.push(() => started.dispose().catch(() => {}));
+  return started;
+}
+
+const breakLog = (s: TestServer, operatorId: string) => s.store.breaks.events(operatorId, 0);
+const ofType = (events: BreakEvent[], type: BreakEvent['type']) => events.filter((e) => e.type === type);
+
+/** A simulated clinic at `speed` times real time, the server's clock keeping pace. */
+async function acceleratedChair(scenario: Scenario, speed: number, policy?: BreakPolicy) {
+  const target = await server({ timeScale: speed, breaks: { tickMs: 10 } });
+  if (policy) expect((await target.request('PUT', '/api/breaks/policy', policy)).status).toBe(200);
+  const simulator = await Simulator.start({
+    serverUrl: target.url, adminToken: ADMIN_TOKEN, chairs: 1, speed, seed: 4, scenario, telHz: 1, tickMs: 10,
+    startSessions: true, deviceClock: 'virtual',
+  });
+  cleanup.push(() => simulator.stop());
+  const [chair] = await target.api.chairs();
+  return { target, simulator, session: chair!.session!, sim: simulator.chairs[0]! };
+}
+
+describe('breaks enforced on a simulated clinic day', () => {
+  it('an accelerated eight-hour session gets the breaks the policy implies, each enforced on the handpiece, as the log says', async () => {
+    const { target, session, sim } = await acceleratedChair('steady', 480);
+    const operator = session.operatorId;
+    const limit = await waitFor(
+      () => ofType(breakLog(target, operator), 'break').find((e) => e.kind === 'session'),
+      120_000,
+      'the session-length limit',
+    );
+    expect(Math.abs(limit.at - (session.startedAt + defaultBreakPolicy.maxSessionMs))).toBeLessThan(10_000);
+    const log = breakLog(target, operator);
+    const breaks = ofType(log, 'break').filter((e) => e.kind === 'micro' || e.kind === 'rest');
+    // About 55% needle time over eight hours: three to four hours of work, a break every 25 minutes of it.
+    expect(breaks.length).toBeGreaterThanOrEqual(6);
+    expect(breaks.some((b) => b.kind === 'rest')).toBe(true);
+
+    // The same needle activity through a fresh engine gives the same breaks: the policy, applied.
+    const replay = new BreakEngine(defaultBreakPolicy);
+    const replayed = [...replay.sessionStarted(operator, session.startedAt)];
+    const deviceKey = target.store.devices.get(sim.client.deviceId)!.key;
+    const seconds = target.store.telemetry.seconds(deviceKey, session.startedAt, limit.at);
+    for (const second of seconds) {
+      const at = second.second * 1000;
+      replayed.push(...replay.sample(operator, at, second.runningSamples > 0), ...replay.tick(at));
+    }
+    const expected = replayed.filter((e) => e.type === 'break' && (e.kind === 'micro' || e.kind === 'rest'));
+    expect(breaks.map((b) => b.kind)).toEqual(expected.map((b) => b.kind));
+    breaks.forEach((b, i) => expect(Math.abs(b.at - expected[i]!.at)).toBeLessThan(5_000));
+
+    // Each break reached the handpiece as an inhibit until its end, and a release followed.
+    const orders = sim.orders.map((o) => o.message);
+    for (const b of breaks) {
+      const inhibit = orders.findIndex((m) => m.type === 'inhibit' && m.reason === 'break' && m.until === b.at + b.ms!);
+      expect(inhibit, `inhibit for the break at ${b.at}`).toBeGreaterThanOrEqual(0);
+      expect(orders.slice(inhibit + 1).some((m) => m.type === 'release')).toBe(true);
+    }
+    expect(ofType(log, 'served').length).toBe(breaks.length);
+
+    // An operator who stops when told leaves no dots in a break beyond the moment the order takes to arrive.
+    const flagged = target.store.db.prepare<[], { madeAt: number }>('SELECT made_at AS madeAt FROM break_violations').all();
+    for (const { madeAt } of flagged) {
+      const during = breaks.find((b) => madeAt >= b.at && madeAt < b.at + b.ms!);
+      expect(during && madeAt - during.at).toBeLessThan(20_000);
+    }
+  }, 150_000);
+
+  it('an operator who fires on through a break has every dot stored, flagged as a violation, and shown', async () => {
+    const policy = { ...defaultBreakPolicy, microEveryMs: 5 * MINUTE, microDurationMs: MINUTE, restEveryMs: 30 * MINUTE, restDurationMs: 5 * MINUTE };
+    const { target, session } = await acceleratedChair('ignores-breaks', 240, policy);
+    const served = await waitFor(() => ofType(breakLog(target, session.operatorId), 'served')[0], 30_000, 'a break to pass');
+    const started = ofType(breakLog(target, session.operatorId), 'break')[0]!;
+    const during = target.store.db
+      .prepare<[number, number], { n: number }>('SELECT count(*) AS n FROM dots WHERE made_at >= ? AND made_at < ?')
+      .get(started.at + 20_000, served.at)!.n;
+    expect(during).toBeGreaterThan(5);
+    const flagged = target.store.db
+      .prepare<[number, number], { n: number }>('SELECT count(*) AS n FROM break_violations WHERE made_at >= ? AND made_at < ?')
+      .get(started.at + 20_000, served.at)!.n;
+    expect(flagged).toBe(during);
+    expect(ofType(breakLog(target, session.operatorId), 'violation').length).toBeGreaterThanOrEqual(1);
+    const history = await (await target.request('GET', `/api/operators/${session.operatorId}/breaks`)).json();
+    expect(history.now.violationsToday).toBeGreaterThanOrEqual(flagged);
+  }, 60_000);
+
+  it('an operator who rests on their own gets natural breaks and no enforced micro-pause', async () => {
+    const { target, session } = await acceleratedChair('natural-pauses', 480);
+    await waitFor(() => ofType(breakLog(target, session.operatorId), 'natural').filter((e) => e.kind === 'micro').length >= 3, 60_000, 'natural breaks');
+    const log = breakLog(target, session.operatorId);
+    expect(ofType(log, 'break').filter((e) => e.kind === 'micro')).toEqual([]);
+    for (const natural of ofType(log, 'natural')) expect(natural.ms).toBeGreaterThanOrEqual(defaultBreakPolicy.microDurationMs);
+  }, 90_000);
+});
+
+describe('a break across a server restart', () => {
+  it('a server restarted in the middle of a break keeps the break: the handpiece is inhibited again until its end, then released', async () => {
+    const clock = { t: Date.UTC(2026, 10, 26, 8), now() { return this.t; }, scale: 1 };
+    const first = await server({ clock, breaks: { tickMs: 5 } });
+    const ids = await chairWithDevice(first.api);
+    await first.api.startSession({ chairId: ids.chairId, operatorId: 'op-ana', patientRef: 'P-1' });
+    const start = clock.t;
+    const { device } = await RawDevice.hello(first.deviceUrl, ids.deviceId, ids.token);
+    cleanup.push(() => device.close());
+    // Twenty-five minutes and more of needle work, a sample a second, the clock moving with them.
+    // The first sample comes alone, on time, so that the server reads the device clock as right.
+    device.send(tel(1, { ts: start, running: true }));
+    await device.acked(1);
+    for (let s = 2; s <= 1502; s += 60) {
+      const batch = Array.from({ length: 60 }, (_, i) => tel(s + i, { ts: start + (s + i - 1) * 1000, running: true }));
+      clock.t = start + (s + 59 - 1) * 1000;
+      device.send(batch);
+      await device.acked(s + 59);
+    }
+    const inhibit = await device.next('inhibit');
+    expect(inhibit).toEqual({ type: 'inhibit', reason: 'break', until: start + 1_500_000 + defaultBreakPolicy.microDurationMs });
+    // Saved when it began, not at shutdown: a crash now would keep it too.
+    const saved = first.store.db.prepare<[], { state: string }>("SELECT state FROM operator_fatigue WHERE operator_id = 'op-ana'").get()!;
+    expect(JSON.parse(saved.state).current).toMatchObject({ kind: 'micro', until: inhibit.until });
+
+    await first.close();
+    clock.t += 30_000; // the break has half a minute to go
+    const second = await server({ clock, breaks: { tickMs: 5 }, dataDir: first.dataDir });
+    const again = await RawDevice.hello(second.deviceUrl, ids.deviceId, ids.token);
+    cleanup.push(() => again.device.close());
+    expect(await again.device.next('inhibit')).toEqual(inhibit);
+    expect(again.device.received.some((m) => m.type === 'release')).toBe(false);
+
+    clock.t = inhibit.until! + 1;
+    await again.device.next('release');
+    const log = breakLog(second, 'op-ana');
+    expect(log.map((e) => [e.type, e.kind])).toEqual([
+      ['warning', 'micro'], ['warning', 'micro'], ['break', 'micro'], ['served', 'micro'],
+    ]);
+  });
+});
