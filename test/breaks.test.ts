@@ -6,7 +6,6 @@ import { tel, RawDevice } from './helpers/raw-device.ts';
 import { ADMIN_TOKEN, chairWithDevice, startTestServer, waitFor, type TestServer } from './helpers/server.ts';
 
 const MINUTE = 60_000;
-const HOUR = 60 * MINUTE;
 const cleanup: Array<() => Promise<unknown> | unknown> = [];
 afterEach(async () => {
   for (const step of cleanup.splice(0).reverse()) await step();

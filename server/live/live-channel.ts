@@ -204,7 +204,7 @@ export class LiveChannel {
       if (due.length > 0) {
         const plans = this.#newPlans(client, due);
         if (plans.length > 0) client.send({ type: 'plans', plans });
-        client.send({ type: 'chairs', chairs: due });
+        client.send({ type: 'chairs', at: this.clock.now(), chairs: due });
       }
     }
   }

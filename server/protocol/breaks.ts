@@ -21,7 +21,9 @@ export const breakPolicy = z
     /** No session runs longer than this. */
     maxSessionMs: minutes(60, 12 * 60, 'session length'),
     /** Warnings before a break is due, in needle time left. */
-    warnBeforeMs: z.array(z.number().int().min(10_000).max(30 * MINUTE)).max(4),
+    warnBeforeMs: z
+      .array(z.number().int().min(10_000, 'warn at least 10 s before').max(30 * MINUTE, 'warn at most 30 min before'))
+      .max(4, 'at most 4 warnings'),
     /** The first postpone of a break; each further one of the same break lasts half as long. */
     postponeMs: minutes(1, 30, 'postpone'),
     maxPostpones: z.number().int().min(0, 'postpones: 0 to 5').max(5, 'postpones: 0 to 5'),

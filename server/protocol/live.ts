@@ -91,8 +91,8 @@ export const liveServerMessage = z.discriminatedUnion('type', [
   }),
   /** Plans that chairs in the next message follow, new to this browser or changed. */
   z.object({ type: z.literal('plans'), plans: z.array(livePlan) }),
-  /** The chairs that changed since the last tick, each as it is now. */
-  z.object({ type: z.literal('chairs'), chairs: z.array(liveChair) }),
+  /** The chairs that changed since the last tick, each as it is now, and the server's clock. */
+  z.object({ type: z.literal('chairs'), at: z.number(), chairs: z.array(liveChair) }),
   z.object({ type: z.literal('samples'), chairId: z.string(), points: series }),
   /** Cells of the open session's grid that gained dots, with their new counts. */
   z.object({ type: z.literal('cells'), chairId: z.string(), sessionId: z.string(), cells: cellCounts }),

@@ -63,7 +63,7 @@ export function operatorRoutes(deps: ApiDeps) {
     const since = clock.now() - days * DAY_MS;
     const history: OperatorHistory = {
       operatorId,
-      days: store.breaks.days(operatorId, localDay(since)),
+      days: store.breaks.days(operatorId, localDay(since + DAY_MS)),
       events: store.breaks.events(operatorId, since),
       now: breaks.engine.operators().includes(operatorId) ? breaks.view(operatorId) : null,
     };

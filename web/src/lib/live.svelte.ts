@@ -116,6 +116,8 @@ export class LiveFeed {
         this.plans = { ...this.plans, ...Object.fromEntries(message.plans.map((p) => [p.id, p])) };
         break;
       case 'chairs':
+        // Every update re-reads the server's clock: countdowns stay true on a tablet that slept.
+        this.#serverClock = { ...this.#serverClock, at: message.at, receivedAt: Date.now() };
         this.chairs = { ...this.chairs, ...Object.fromEntries(message.chairs.map((c) => [c.id, c])) };
         break;
       case 'samples':
