@@ -41,6 +41,8 @@ const simulator = await Simulator.start({
   stateDir: join(config.STIPPLE_DATA_DIR, 'sim'),
   startSessions: true,
   deviceClock: options.speed === 1 ? 'wall' : 'virtual',
+  // Short steps: an accelerated operator must not fire for long after the server stopped them.
+  tickMs: 25,
 });
 
 process.stdout.write(

@@ -71,11 +71,12 @@ describe('breaks enforced on a simulated clinic day', () => {
     }
     expect(ofType(log, 'served').length).toBe(breaks.length);
 
-    // An operator who stops when told leaves no dots in a break beyond the moment the order takes to arrive.
+    // An operator who stops when told leaves no dots in a break beyond the moment the order takes to
+    // arrive (a grace the server allows; at 480× a few real milliseconds are many clock seconds).
     const flagged = target.store.db.prepare<[], { madeAt: number }>('SELECT made_at AS madeAt FROM break_violations').all();
     for (const { madeAt } of flagged) {
       const during = breaks.find((b) => madeAt >= b.at && madeAt < b.at + b.ms!);
-      expect(during && madeAt - during.at).toBeLessThan(20_000);
+      expect(during && madeAt - during.at).toBeLessThan(60_000);
     }
   }, 150_000);
 
@@ -106,7 +107,7 @@ describe('breaks enforced on a simulated clinic day', () => {
   }, 90_000);
 });
 
-describe('a break across a server restart', () => {
+describe('a break across a restart and across chairs', () => {
   it('a server restarted in the middle of a break keeps the break: the handpiece is inhibited again until its end, then released', async () => {
     const clock = { t: Date.UTC(2026, 10, 26, 8), now() { return this.t; }, scale: 1 };
     const first = await server({ clock, breaks: { tickMs: 5 } });
@@ -145,5 +146,46 @@ describe('a break across a server restart', () => {
     expect(log.map((e) => [e.type, e.kind])).toEqual([
       ['warning', 'micro'], ['warning', 'micro'], ['break', 'micro'], ['served', 'micro'],
     ]);
+  });
+
+  it('a break follows its operator to another chair, and only a supervisor with a written reason lifts it', async () => {
+    const clock = { t: Date.UTC(2026, 10, 26, 10), now() { return this.t; }, scale: 1 };
+    const target = await server({ clock, breaks: { tickMs: 5 } });
+    const chairA = await chairWithDevice(target.api, 'Chair A');
+    const chairB = await chairWithDevice(target.api, 'Chair B');
+    const atA = await target.api.startSession({ chairId: chairA.chairId, operatorId: 'op-cleo', patientRef: 'P-2' });
+    const { device: handpieceA } = await RawDevice.hello(target.deviceUrl, chairA.deviceId, chairA.token);
+    cleanup.push(() => handpieceA.close());
+    const start = clock.t;
+    handpieceA.send(tel(1, { ts: start, running: true }));
+    await handpieceA.acked(1);
+    for (let s = 1; s <= 1500; s += 100) {
+      clock.t = start + (s + 99) * 1000;
+      handpieceA.send(Array.from({ length: 100 }, (_, i) => tel(s + i + 1, { ts: start + (s + i) * 1000, running: true })));
+      await handpieceA.acked(s + 100);
+    }
+    const inhibit = await handpieceA.next('inhibit');
+
+    // Cleo leaves chair A mid-break and sits down at chair B: the break comes with her.
+    await target.api.endSession(atA.id);
+    await target.api.startSession({ chairId: chairB.chairId, operatorId: 'op-cleo', patientRef: 'P-3' });
+    const { device: handpieceB } = await RawDevice.hello(target.deviceUrl, chairB.deviceId, chairB.token);
+    cleanup.push(() => handpieceB.close());
+    expect(await handpieceB.next('inhibit')).toEqual(inhibit);
+
+    // An operator cannot lift it; a supervisor must say why.
+    const sam = (await (await target.request('POST', '/api/people', { name: 'Sam', role: 'supervisor', secret: 'lead-of-the-floor' })).json()) as { id: string };
+    const signIn = await fetch(`${target.url}/api/auth/sign-in`, {
+      method: 'POST', headers: { 'content-type': 'application/json', origin: target.url },
+      body: JSON.stringify({ personId: sam.id, secret: 'lead-of-the-floor' }),
+    });
+    const headers = { cookie: signIn.headers.get('set-cookie')!.split(';')[0]!, origin: target.url, 'content-type': 'application/json' };
+    const lift = (body: unknown) => fetch(`${target.url}/api/chairs/${chairB.chairId}/break/override`, { method: 'POST', headers, body: JSON.stringify(body) });
+    expect((await lift({ reason: '' })).status).toBe(400);
+    expect((await lift({ reason: 'patient has to leave early' })).status).toBe(200);
+    await handpieceB.next('release');
+    const audit = target.store.db.prepare<[], { detail: string }>("SELECT detail FROM audit WHERE action = 'break.override'").all();
+    expect(audit.map((a) => JSON.parse(a.detail))).toEqual([expect.objectContaining({ by: 'Sam', operatorId: 'op-cleo', kind: 'micro', reason: 'patient has to leave early' })]);
+    expect(ofType(breakLog(target, 'op-cleo'), 'override')[0]).toMatchObject({ chairId: chairB.chairId, detail: 'patient has to leave early' });
   });
 });

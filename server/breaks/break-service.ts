@@ -5,7 +5,7 @@ import type { Logger } from '../log.ts';
 import type { BreakPolicy, FatigueView } from '../protocol/breaks.ts';
 import { InhibitReason } from '../protocol/v1.ts';
 import type { Store } from '../store/index.ts';
-import { BreakEngine, type EngineEvent, type PostponeResult } from './engine.ts';
+import { BreakEngine, localDay, type EngineEvent, type PostponeResult } from './engine.ts';
 
 export interface BreakServiceOptions {
   /** How often time is let pass in the engine (real ms), so that breaks end without a sample. */
@@ -13,6 +13,9 @@ export interface BreakServiceOptions {
   /** How often every operator's counters are saved (real ms); transitions are saved at once. */
   saveEveryMs: number;
 }
+
+/** Dots in the first moments of a break: the stroke in progress when the order went out. */
+export const ORDER_GRACE_MS = 2_000;
 
 export const defaultBreakService: BreakServiceOptions = { tickMs: 250, saveEveryMs: 5_000 };
 
@@ -36,7 +39,8 @@ export class BreakService {
     policy: BreakPolicy,
     options: BreakServiceOptions,
   ) {
-    this.engine = new BreakEngine(policy);
+    // An inhibit takes a moment to reach the handpiece: longer, in clock time, on an accelerated clock.
+    this.engine = new BreakEngine(policy, localDay, Math.max(ORDER_GRACE_MS, 50 * clock.scale));
     for (const { operatorId, state } of store.breaks.states()) this.engine.restore(operatorId, state);
     for (const session of store.sessions.listOpen()) this.#operatorOf.set(session.chairId, session.operatorId);
     // A break that was running when the server stopped is enforced again at once.

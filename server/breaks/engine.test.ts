@@ -351,6 +351,15 @@ describe('break engine: supervisor override', () => {
 });
 
 describe('break engine: violations', () => {
+  it('with a grace for the order to reach the handpiece, dots in the first seconds of a break are not violations, later ones are', () => {
+    const engine = new BreakEngine(defaultBreakPolicy, oneDay, 2 * S);
+    work(engine, 'ana', 0, 1502);
+    expect(engine.dot('ana', 1_501 * S).violation).toBe(false);
+    const late = engine.dot('ana', 1_502 * S);
+    expect(late.violation).toBe(true);
+    expect(seen(late.events)).toEqual([ev(1502, 'violation', 'micro')]);
+  });
+
   it('dots during a break are violations, one event per break; a late dot from before the break and dots while working are not', () => {
     const engine = engineWith();
     work(engine, 'ana', 0, 1000);

@@ -68,6 +68,8 @@ export class BreakEngine {
   constructor(
     public policy: BreakPolicy,
     private readonly dayOf: (at: number) => string = localDay,
+    /** Dots this soon after a break began are the stroke the order interrupted, not a violation. */
+    private readonly graceMs = 0,
   ) {}
 
   /** A telemetry sample of the handpiece the operator is working with. */
@@ -101,8 +103,8 @@ export class BreakEngine {
   dot(operatorId: string, at: number): { violation: boolean; events: EngineEvent[] } {
     const op = this.#state(operatorId, at);
     this.#evaluate(operatorId, op, at);
-    // A dot made before the break began, delivered late, is no violation.
-    const current = op.current && at >= op.current.startedAt ? op.current : null;
+    // A dot made before the break began (delivered late), or while the order was on its way, is no violation.
+    const current = op.current && at >= op.current.startedAt + this.graceMs ? op.current : null;
     if (current) {
       op.violationsToday += 1;
       current.violations += 1;

@@ -5,7 +5,7 @@ import type { CoverageTally } from '../coverage/tally.ts';
 import type { DeviceRegistry } from '../ingest/device-registry.ts';
 import type { CellCounts, LiveChair, LivePlan } from '../protocol/live.ts';
 import type { Store } from '../store/index.ts';
-import { chairStateOf } from './chair-state.ts';
+import { chairStateOf, RUNNING_FRESH_MS } from './chair-state.ts';
 import type { LiveHub, LiveSample } from './hub.ts';
 
 /** How much cycle-rate history a chair keeps in memory for its chart. */
@@ -92,7 +92,8 @@ export class ChairBoard {
     const chair = this.#chairs.get(id);
     if (!chair) return undefined;
     const session = chair.session && { ...chair.session, fatigue: this.breaks.view(chair.session.operatorId) };
-    return { ...chair, session, state: chairStateOf(chair, this.clock.now()) };
+    // Freshness is real time: on an accelerated clock a sample ages faster.
+    return { ...chair, session, state: chairStateOf(chair, this.clock.now(), RUNNING_FRESH_MS * this.clock.scale) };
   }
 
   chairs(): LiveChair[] {

@@ -24,4 +24,10 @@ describe('what a chair is doing', () => {
     expect(chairStateOf({ ...base, session }, 0)).toBe('in-session');
     expect(chairStateOf(base, 0)).toBe('idle');
   });
+
+  it('a sample stays fresh for a longer span of an accelerated clock: the same real time', () => {
+    const sample = { at: 0, cycleHz: 120, needles: 3, running: true };
+    expect(chairStateOf({ ...base, session, sample }, 60 * RUNNING_FRESH_MS - 1)).toBe('in-session');
+    expect(chairStateOf({ ...base, session, sample }, 60 * RUNNING_FRESH_MS - 1, 60 * RUNNING_FRESH_MS)).toBe('running');
+  });
 });
