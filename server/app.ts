@@ -5,9 +5,11 @@ import { resolveAdminToken } from './auth/admin-token.ts';
 import { Lockout } from './auth/lockout.ts';
 import { scaledClock, systemClock, type Clock } from './clock.ts';
 import { BreakService, defaultBreakService, type BreakServiceOptions } from './breaks/break-service.ts';
-import { breakPolicyOf } from './breaks/policy.ts';
+import { breakPolicySetting } from './breaks/policy.ts';
 import { CoverageTracker } from './coverage/tracker.ts';
-import { guidanceSettingsOf } from './guidance/settings.ts';
+import { guidanceSetting } from './guidance/settings.ts';
+import { AlarmService, defaultAlarmService, type AlarmServiceOptions } from './alarms/alarm-service.ts';
+import { alarmSetting } from './alarms/settings.ts';
 import { createHttpApp } from './http/app.ts';
 import { createDeviceGateway } from './ingest/gateway.ts';
 import { defaultGroupCommit, type GroupCommitOptions } from './ingest/group-commit.ts';
@@ -37,6 +39,7 @@ export interface ServerOptions {
   /** The built dashboard to serve; without it the server is API and sockets only. */
   webRoot?: string;
   breaks?: Partial<BreakServiceOptions>;
+  alarms?: Partial<AlarmServiceOptions>;
   /** How many days of per-second telemetry to keep (dots are kept for good). */
   telemetryRetentionDays?: number;
 }
@@ -82,10 +85,11 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     helloTimeoutMs: options.helloTimeoutMs ?? 10_000,
   });
   // Built before the board, so that it counts each batch of dots before the board reads the counts.
-  const coverage = new CoverageTracker(store, hub, guidanceSettingsOf(store.settings));
-  const breaks = new BreakService(store, gateway.registry, hub, clock, log, breakPolicyOf(store.settings), { ...defaultBreakService, ...options.breaks });
-  const board = new ChairBoard(store, gateway.registry, clock, hub, coverage, breaks);
-  const live = new LiveChannel(board, { ...defaultLiveChannel, ...options.live }, heartbeat, log, clock);
+  const coverage = new CoverageTracker(store, hub, guidanceSetting(store.settings).get());
+  const breaks = new BreakService(store, gateway.registry, hub, clock, log, breakPolicySetting(store.settings).get(), { ...defaultBreakService, ...options.breaks });
+  const alarms = new AlarmService(store, hub, clock, gateway.registry, coverage, breaks, alarmSetting(store.settings).get(), { ...defaultAlarmService, ...options.alarms });
+  const board = new ChairBoard(store, gateway.registry, clock, hub, coverage, breaks, alarms);
+  const live = new LiveChannel(board, { ...defaultLiveChannel, ...options.live }, heartbeat, log, clock, () => alarms.book.settings.audible);
 
   const retentionMs = (options.telemetryRetentionDays ?? 30) * DAY_MS;
   const prune = () => {
@@ -97,7 +101,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   pruneTimer.unref();
 
   const app = createHttpApp({
-    store, registry: gateway.registry, hub, clock, log, gateway, live, coverage, breaks,
+    store, registry: gateway.registry, hub, clock, log, gateway, live, coverage, breaks, alarms,
     auth: { adminTokenHash: admin.hash, sessions: store.browserSessions, clock },
     lockout: new Lockout(),
     webRoot: options.webRoot,
@@ -123,6 +127,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     async close() {
       clearInterval(pruneTimer);
       clearInterval(clockSaver);
+      alarms.close();
       breaks.close();
       heartbeat.stop();
       live.close();

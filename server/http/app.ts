@@ -12,6 +12,7 @@ import { identify, requireCaller, sameOrigin, type AppEnv, type CallerAuth } fro
 import type { ApiDeps } from './deps.ts';
 import { errorBody, handleError, notFound } from './errors.ts';
 import { enforceRouteRules } from './route-rules.ts';
+import { alarmRoutes } from './routes/alarms.ts';
 import { auditRoutes } from './routes/audit.ts';
 import { breakPolicyRoutes, chairBreakRoutes, operatorRoutes } from './routes/breaks.ts';
 import { chairRoutes } from './routes/chairs.ts';
@@ -75,6 +76,7 @@ export function createHttpApp(options: HttpAppOptions): Hono<AppEnv> {
     .route('/guidance', guidanceRoutes(options))
     .route('/breaks', breakPolicyRoutes(options))
     .route('/operators', operatorRoutes(options))
+    .route('/alarms', alarmRoutes(options))
     .all('*', notFound);
 
   const app = new Hono<AppEnv>();

@@ -1,3 +1,4 @@
+import type { AlarmService } from '../alarms/alarm-service.ts';
 import type { BreakService } from '../breaks/break-service.ts';
 import type { Clock } from '../clock.ts';
 import type { CoverageTracker } from '../coverage/tracker.ts';
@@ -13,4 +14,5 @@ export interface ApiDeps {
   clock: Clock;
   coverage: CoverageTracker;
   breaks: BreakService;
+  alarms: AlarmService;
 }

@@ -51,6 +51,12 @@ export const ROUTE_RULES: Readonly<Record<string, readonly Role[]>> = {
   'POST /api/chairs/:id/break/postpone': everyone,
   'POST /api/chairs/:id/break/override': staff,
   'GET /api/operators/:id/breaks': staff,
+  'GET /api/alarms': staff,
+  'GET /api/alarms/settings': staff,
+  'PUT /api/alarms/settings': staff,
+  'GET /api/alarms/:id/events': staff,
+  'POST /api/alarms/:id/ack': everyone,
+  'POST /api/alarms/:id/silence': everyone,
 };
 
 export function enforceRouteRules(): MiddlewareHandler<AppEnv> {

@@ -1,3 +1,4 @@
+import type { AlarmService } from '../alarms/alarm-service.ts';
 import type { BreakService } from '../breaks/break-service.ts';
 import type { Clock } from '../clock.ts';
 import type { CoverageTracker } from '../coverage/tracker.ts';
@@ -36,6 +37,7 @@ export class ChairBoard {
     hub: LiveHub,
     private readonly coverage: CoverageTracker,
     private readonly breaks: Pick<BreakService, 'view'>,
+    private readonly alarms: Pick<AlarmService, 'forChair'>,
   ) {
     for (const chair of store.chairs.list()) this.#load(chair.id);
     hub.on('setup', ({ chairId }) => this.#load(chairId));
@@ -70,6 +72,7 @@ export class ChairBoard {
       }),
     );
     hub.on('coverage', ({ chairId, sessionId, cells }) => this.#emit({ kind: 'cells', chairId, sessionId, cells }));
+    hub.on('alarm', ({ chairId }) => this.#emit({ kind: 'chair', chairId }));
     hub.on('break', ({ operatorId }) => {
       for (const chair of this.#chairs.values()) if (chair.session?.operatorId === operatorId) this.#emit({ kind: 'chair', chairId: chair.id });
     });
@@ -93,7 +96,12 @@ export class ChairBoard {
     if (!chair) return undefined;
     const session = chair.session && { ...chair.session, fatigue: this.breaks.view(chair.session.operatorId) };
     // Freshness is real time: on an accelerated clock a sample ages faster.
-    return { ...chair, session, state: chairStateOf(chair, this.clock.now(), RUNNING_FRESH_MS * this.clock.scale) };
+    return {
+      ...chair,
+      session,
+      alarms: this.alarms.forChair(id),
+      state: chairStateOf(chair, this.clock.now(), RUNNING_FRESH_MS * this.clock.scale),
+    };
   }
 
   chairs(): LiveChair[] {
@@ -120,6 +128,7 @@ export class ChairBoard {
         : null,
       session: this.#liveSession(chairId),
       sample: previous?.sample ?? null,
+      alarms: [],
     };
     this.#chairs.set(chairId, live);
     this.#emit({ kind: 'chair', chairId });

@@ -1,6 +1,7 @@
 import type { StoredDot } from '../store/ingest-writer.ts';
 import type { Session } from '../store/sessions.ts';
 import type { Logger } from '../log.ts';
+import type { AlarmChange, AlarmView } from '../protocol/alarms.ts';
 import type { BreakEvent } from '../protocol/breaks.ts';
 import type { GuidanceEvent } from '../protocol/guidance.ts';
 
@@ -45,6 +46,8 @@ export interface LiveEvents {
   guidance: GuidanceEvent;
   /** The break engine decided something about an operator (logged already). */
   break: BreakEvent;
+  /** An alarm changed (stored already). */
+  alarm: { chairId: string; alarm: AlarmView; change: AlarmChange };
 }
 
 type Listener<K extends keyof LiveEvents> = (payload: LiveEvents[K]) => void;

@@ -66,6 +66,8 @@ export class LiveChannel {
     private readonly heartbeat: Heartbeat,
     private readonly log: Logger,
     private readonly clock: Clock = systemClock,
+    /** The clinic's audible-alarm setting, read at each snapshot. */
+    private readonly audible: () => boolean = () => true,
   ) {
     this.#stopListening = board.onChange((change) => {
       for (const client of this.#clients) {
@@ -141,7 +143,7 @@ export class LiveChannel {
     for (const plan of this.#newPlans(client, chairs)) plans[plan.id] = plan;
     const now = Date.now();
     for (const chair of chairs) client.lastSent.set(chair.id, now);
-    client.send({ type: 'snapshot', at: this.clock.now(), timeScale: this.clock.scale, chairs, plans, series, cells });
+    client.send({ type: 'snapshot', at: this.clock.now(), timeScale: this.clock.scale, audible: this.audible(), chairs, plans, series, cells });
   }
 
   /** The plans these chairs follow that the browser does not hold in this version; noted as sent. */

@@ -3,6 +3,7 @@
  * chair or to all, gets a snapshot, then coalesced updates. The web app imports these types.
  */
 import { z } from 'zod';
+import { alarmView } from './alarms.ts';
 import { fatigueView } from './breaks.ts';
 import { guidanceEvent } from './guidance.ts';
 import { planRegion } from './plan.ts';
@@ -63,6 +64,8 @@ export const liveChair = z.object({
       fatigue: fatigueView,
     })
     .nullable(),
+  /** The chair's open alarms (active or latched). */
+  alarms: z.array(alarmView),
   /** The latest telemetry sample: `at` is when it was made, on the server's clock. */
   sample: z
     .object({ at: z.number(), cycleHz: z.number(), needles: z.number(), running: z.boolean() })
@@ -82,6 +85,8 @@ export const liveServerMessage = z.discriminatedUnion('type', [
     /** The server's clock now; it runs `timeScale` times faster than real time in accelerated demos. */
     at: z.number(),
     timeScale: z.number(),
+    /** Whether high alarms beep on tablets (the clinic's setting). */
+    audible: z.boolean(),
     chairs: z.array(liveChair),
     /** The plans these chairs follow, by id. */
     plans: z.record(z.string(), livePlan),

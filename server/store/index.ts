@@ -1,3 +1,4 @@
+import { alarmStore } from './alarms.ts';
 import { auditStore } from './audit.ts';
 import { breakStore } from './breaks.ts';
 import { browserSessionStore } from './browser-sessions.ts';
@@ -30,6 +31,7 @@ export function openStore(dataDir: string) {
     coverage: coverageStore(db),
     guidance: guidanceStore(db),
     breaks: breakStore(db),
+    alarms: alarmStore(db),
     ingest: ingestWriter(db),
     close: () => db.close(),
   };

@@ -216,6 +216,38 @@ const migrations: readonly string[] = [
     PRIMARY KEY (device_key, seq)
   ) STRICT, WITHOUT ROWID;
   `,
+  /* 6: alarms and every change of their state */ `
+  CREATE TABLE alarms (
+    id               INTEGER PRIMARY KEY,
+    chair_id         TEXT NOT NULL,
+    condition        TEXT NOT NULL,
+    priority         TEXT NOT NULL CHECK (priority IN ('high', 'medium', 'low')),
+    state            TEXT NOT NULL CHECK (state IN ('active', 'latched', 'closed')),
+    condition_active INTEGER NOT NULL,
+    detail           TEXT NOT NULL,
+    operator_id      TEXT,
+    raised_at        INTEGER NOT NULL,
+    last_at          INTEGER NOT NULL,
+    repeats          INTEGER NOT NULL,
+    acknowledged_by  TEXT,
+    acknowledged_at  INTEGER,
+    silenced_until   INTEGER,
+    escalated        INTEGER NOT NULL,
+    closed_at        INTEGER
+  ) STRICT;
+  CREATE INDEX alarms_open ON alarms(state) WHERE state <> 'closed';
+  CREATE INDEX alarms_by_time ON alarms(raised_at);
+
+  CREATE TABLE alarm_events (
+    id       INTEGER PRIMARY KEY,
+    alarm_id INTEGER NOT NULL REFERENCES alarms(id),
+    change   TEXT NOT NULL,
+    at       INTEGER NOT NULL,
+    by       TEXT,
+    detail   TEXT NOT NULL
+  ) STRICT;
+  CREATE INDEX alarm_events_by_alarm ON alarm_events(alarm_id, at);
+  `,
 ];
 
 export const SCHEMA_VERSION = migrations.length;

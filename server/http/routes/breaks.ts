@@ -1,6 +1,6 @@
 import { Hono, type Context } from 'hono';
 import { mayUseChair } from '../../auth/roles.ts';
-import { breakPolicyOf, saveBreakPolicy } from '../../breaks/policy.ts';
+import { breakPolicySetting } from '../../breaks/policy.ts';
 import { localDay } from '../../breaks/engine.ts';
 import { breakPolicy, overrideBody, type OperatorHistory } from '../../protocol/breaks.ts';
 import { recordAudit } from '../audit-log.ts';
@@ -15,10 +15,10 @@ const DAY_MS = 86_400_000;
 export function breakPolicyRoutes(deps: ApiDeps) {
   const { store, breaks } = deps;
   return new Hono<AppEnv>()
-    .get('/policy', (c) => c.json(breakPolicyOf(store.settings)))
+    .get('/policy', (c) => c.json(breakPolicySetting(store.settings).get()))
     .put('/policy', async (c) => {
       const policy = await readBody(c, breakPolicy);
-      saveBreakPolicy(store.settings, policy);
+      breakPolicySetting(store.settings).save(policy);
       breaks.policy = policy;
       recordAudit(deps, c, 'breaks.policy', null, policy);
       return c.json(policy);

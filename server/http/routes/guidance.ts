@@ -1,6 +1,6 @@
 import { Hono } from 'hono';
 import { guidanceSettings } from '../../protocol/guidance.ts';
-import { guidanceSettingsOf, saveGuidanceSettings } from '../../guidance/settings.ts';
+import { guidanceSetting } from '../../guidance/settings.ts';
 import { recordAudit } from '../audit-log.ts';
 import { readBody } from '../body.ts';
 import type { AppEnv } from '../caller-auth.ts';
@@ -10,10 +10,10 @@ import type { ApiDeps } from '../deps.ts';
 export function guidanceRoutes(deps: ApiDeps) {
   const { store, coverage } = deps;
   return new Hono<AppEnv>()
-    .get('/settings', (c) => c.json(guidanceSettingsOf(store.settings)))
+    .get('/settings', (c) => c.json(guidanceSetting(store.settings).get()))
     .put('/settings', async (c) => {
       const settings = await readBody(c, guidanceSettings);
-      saveGuidanceSettings(store.settings, settings);
+      guidanceSetting(store.settings).save(settings);
       coverage.rules.settings = settings;
       recordAudit(deps, c, 'guidance.settings', null, settings);
       return c.json(settings);

@@ -1,0 +1,598 @@
+import { describe, expect, it } from 'vitest';
+import { defaultAlarmSettings, type Condition } from '../protocol/alarms.ts';
+import { CYCLE_BAND_HZ } from '../protocol/live.ts';
+import { AlarmBook, type AlarmChangeEvent } from './alarm-book.ts';
+import { ChairConditions, TIMING, type ConditionChange } from './conditions.ts';
+
+/**
+ * ChairConditions reads no clock: every call carries its moment. These tests are the clock,
+ * feeding one telemetry sample every 100 ms and checking each change at the exact ms it must come.
+ */
+const S = 1_000;
+const MIN = 60 * S;
+const STEP = 100;
+
+/** A change as the tests compare it: when, which condition, on or off (the detail is checked apart). */
+const brief = (changes: ConditionChange[]) => changes.map(({ at, condition, on }) => ({ at, condition, on }));
+const on = (at: number, condition: Condition) => ({ at, condition, on: true });
+const off = (at: number, condition: Condition) => ({ at, condition, on: false });
+
+interface Feed {
+  /** The cycle rate at each moment. */
+  hz: number | ((at: number, i: number) => number);
+  running?: boolean | ((at: number) => boolean);
+  battery?: number | ((at: number) => number);
+  /** Tick after each sample too (offline, silence, holds). */
+  tick?: boolean;
+}
+
+/** Samples at [from, to) every 100 ms. Returns every change, in order. */
+function feed(c: ChairConditions, from: number, to: number, { hz, running = true, battery, tick = false }: Feed): ConditionChange[] {
+  const changes: ConditionChange[] = [];
+  for (let at = from, i = 0; at < to; at += STEP, i++) {
+    const rate = typeof hz === 'function' ? hz(at, i) : hz;
+    const run = typeof running === 'function' ? running(at) : running;
+    const pct = typeof battery === 'function' ? battery(at) : battery;
+    changes.push(...c.sample(at, rate, run, pct));
+    if (tick) changes.push(...c.tick(at));
+  }
+  return changes;
+}
+
+/** Only ticks, every 100 ms at [from, to): time passes, the handpiece says nothing. */
+function wait(c: ChairConditions, from: number, to: number): ConditionChange[] {
+  const changes: ConditionChange[] = [];
+  for (let at = from; at < to; at += STEP) changes.push(...c.tick(at));
+  return changes;
+}
+
+/** A chair in an open session with its handpiece online from t = 0. */
+function inSession(at = 0): ChairConditions {
+  const c = new ChairConditions();
+  c.device(true, at);
+  c.session(true, at);
+  return c;
+}
+
+/** What the server does with the changes: each one raises or clears the chair's alarm. */
+function toBook(book: AlarmBook, changes: ConditionChange[], chairId = 'chair-1'): AlarmChangeEvent[] {
+  return changes.flatMap((ch) => (ch.on ? book.raise(chairId, ch.condition, ch.at, ch.detail, 'op-1') : book.clear(chairId, ch.condition, ch.at, ch.detail)));
+}
+
+/** A small seeded generator, so that a "random" scenario is the same on every run. */
+function mulberry32(seed: number): () => number {
+  let a = seed;
+  return () => {
+    a = (a + 0x6d2b79f5) | 0;
+    let t = Math.imul(a ^ (a >>> 15), 1 | a);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const IN = 125;
+const HIGH = 160;
+const LOW = 90;
+
+describe('cycle-out-of-band: raising', () => {
+  it('the band and its margin are what the timings say', () => {
+    expect(CYCLE_BAND_HZ).toEqual({ min: 100, max: 150 });
+    expect(TIMING.outOfBandMs).toBe(5 * S);
+    expect(TIMING.backInBandMs).toBe(5 * S);
+    expect(TIMING.bandMarginHz).toBe(2);
+  });
+
+  it('a single out-of-band sample raises nothing', () => {
+    const c = inSession();
+    expect(c.sample(0, 180, true, undefined)).toEqual([]);
+    expect(feed(c, STEP, 20 * S, { hz: IN })).toEqual([]);
+    expect(c.isOn('cycle-out-of-band')).toBe(false);
+  });
+
+  it('a running needle above the band for 5 s raises it at exactly 5 s, not at 4.9 s', () => {
+    const c = inSession();
+    expect(feed(c, 0, 5 * S, { hz: HIGH })).toEqual([]);
+    expect(c.isOn('cycle-out-of-band')).toBe(false);
+    const changes = feed(c, 5 * S, 5 * S + STEP, { hz: HIGH });
+    expect(brief(changes)).toEqual([on(5 * S, 'cycle-out-of-band')]);
+    expect(changes[0]?.detail).toBe('160 Hz, outside 100–150 Hz');
+    expect(c.isOn('cycle-out-of-band')).toBe(true);
+  });
+
+  it('below the band counts the same as above it', () => {
+    const c = inSession();
+    expect(brief(feed(c, 0, 10 * S, { hz: LOW }))).toEqual([on(5 * S, 'cycle-out-of-band')]);
+  });
+
+  it('staying out of band after it is raised reports nothing more', () => {
+    const c = inSession();
+    expect(brief(feed(c, 0, 10 * MIN, { hz: HIGH }))).toEqual([on(5 * S, 'cycle-out-of-band')]);
+  });
+
+  it('the band edges themselves (100 and 150 Hz) are in band', () => {
+    const c = inSession();
+    expect(feed(c, 0, 30 * S, { hz: (_at, i) => (i % 2 ? CYCLE_BAND_HZ.min : CYCLE_BAND_HZ.max) })).toEqual([]);
+    expect(brief(feed(c, 30 * S, 40 * S, { hz: 150.1 }))).toEqual([on(35 * S, 'cycle-out-of-band')]);
+  });
+
+  it('one sample well inside the band restarts the out-of-band timer', () => {
+    const c = inSession();
+    const hz = (at: number) => (at === 3 * S ? 125 : HIGH);
+    // Out from 0, back in at 3 s, out again from 3.1 s: 5 s more from there.
+    expect(brief(feed(c, 0, 10 * S, { hz }))).toEqual([on(8_100, 'cycle-out-of-band')]);
+  });
+
+  it('the inner edges of the margin (102 and 148 Hz) are well inside: each restarts the timer', () => {
+    for (const inner of [102, 148]) {
+      const c = inSession();
+      const hz = (at: number) => (at === 4 * S ? inner : HIGH);
+      expect(brief(feed(c, 0, 10 * S, { hz }))).toEqual([on(9_100, 'cycle-out-of-band')]);
+    }
+  });
+
+  it('samples in the margin (149 or 101 Hz) do not restart the out-of-band timer', () => {
+    for (const margin of [149, 101, 148.5]) {
+      const c = inSession();
+      const hz = (at: number) => (at >= 2 * S && at < 4 * S ? margin : HIGH);
+      expect(brief(feed(c, 0, 10 * S, { hz }))).toEqual([on(5 * S, 'cycle-out-of-band')]);
+    }
+  });
+
+  it('a needle that is not running counts as in band: an idle 180 Hz raises nothing and restarts the timer', () => {
+    const c = inSession();
+    expect(feed(c, 0, 30 * S, { hz: 180, running: false })).toEqual([]);
+    const running = (at: number) => at !== 33 * S;
+    expect(brief(feed(c, 30 * S, 40 * S, { hz: 180, running }))).toEqual([on(38_100, 'cycle-out-of-band')]);
+  });
+});
+
+describe('cycle-out-of-band: clearing', () => {
+  /** Out of band from 0: raised at 5 s; the samples go on out of band until 10 s. */
+  function raised(): ChairConditions {
+    const c = inSession();
+    expect(brief(feed(c, 0, 10 * S, { hz: HIGH }))).toEqual([on(5 * S, 'cycle-out-of-band')]);
+    return c;
+  }
+
+  it('5 s well inside the band clears it at exactly 5 s, not at 4.9 s', () => {
+    const c = raised();
+    expect(feed(c, 10 * S, 15 * S, { hz: IN })).toEqual([]);
+    expect(c.isOn('cycle-out-of-band')).toBe(true);
+    const changes = feed(c, 15 * S, 20 * S, { hz: IN });
+    expect(brief(changes)).toEqual([off(15 * S, 'cycle-out-of-band')]);
+    expect(changes[0]?.detail).toBe('back in band');
+  });
+
+  it('a rate back in the margin (149 Hz) never clears it, however long it stays', () => {
+    const c = raised();
+    expect(feed(c, 10 * S, 10 * MIN, { hz: 149 })).toEqual([]);
+    expect(feed(c, 10 * MIN, 11 * MIN, { hz: 101 })).toEqual([]);
+    expect(c.isOn('cycle-out-of-band')).toBe(true);
+  });
+
+  it('one out-of-band sample restarts the back-in-band timer', () => {
+    const c = raised();
+    const hz = (at: number) => (at === 13 * S ? HIGH : IN);
+    expect(brief(feed(c, 10 * S, 30 * S, { hz }))).toEqual([off(18_100, 'cycle-out-of-band')]);
+  });
+
+  it('margin samples neither clear it nor restart the back-in-band timer', () => {
+    const c = raised();
+    const hz = (at: number) => (at >= 12 * S && at < 14 * S ? 149 : IN);
+    expect(brief(feed(c, 10 * S, 30 * S, { hz }))).toEqual([off(15 * S, 'cycle-out-of-band')]);
+  });
+
+  it('a needle that stops counts as back in band: 5 s idle clears it', () => {
+    const c = raised();
+    expect(brief(feed(c, 10 * S, 30 * S, { hz: HIGH, running: false }))).toEqual([off(15 * S, 'cycle-out-of-band')]);
+  });
+
+  it('out, back, out again: each episode turns it on and off once', () => {
+    const c = inSession();
+    const hz = (at: number) => (at < 10 * S ? HIGH : at < 20 * S ? IN : at < 30 * S ? LOW : IN);
+    expect(brief(feed(c, 0, 40 * S, { hz }))).toEqual([
+      on(5 * S, 'cycle-out-of-band'),
+      off(15 * S, 'cycle-out-of-band'),
+      on(25 * S, 'cycle-out-of-band'),
+      off(35 * S, 'cycle-out-of-band'),
+    ]);
+  });
+});
+
+describe('cycle-out-of-band: no flood at the band edge', () => {
+  const TEN_MIN = 10 * MIN;
+
+  it('a rate hovering at the band edge (149.5/150.5 Hz) for ten minutes raises one alarm, not hundreds', () => {
+    const c = inSession();
+    const book = new AlarmBook(defaultAlarmSettings, counter());
+    const hz = (_at: number, i: number) => (i % 2 === 0 ? 150.5 : 149.5);
+    let crossings = 0;
+    let last = true;
+    const changes: ConditionChange[] = [];
+    const events: AlarmChangeEvent[] = [];
+    for (let at = 0, i = 0; at < TEN_MIN; at += STEP, i++) {
+      const rate = hz(at, i);
+      const inBand = rate <= CYCLE_BAND_HZ.max;
+      if (inBand !== last) crossings++;
+      last = inBand;
+      const now = [...c.sample(at, rate, true, undefined), ...c.tick(at)];
+      changes.push(...now);
+      events.push(...toBook(book, now), ...book.tick(at));
+    }
+    // The input crosses the edge thousands of times…
+    expect(crossings).toBeGreaterThan(5_000);
+    // …the condition turns on once and stays on; the alarm is raised once and escalates once.
+    expect(brief(changes)).toEqual([on(5 * S, 'cycle-out-of-band')]);
+    expect(events.map((e) => [e.change, e.at])).toEqual([
+      ['raised', 5 * S],
+      ['escalated', 5 * S + defaultAlarmSettings.escalateAfterMs],
+    ]);
+    expect(events.length).toBeLessThanOrEqual(3);
+    expect(book.open()).toHaveLength(1);
+  });
+
+  it('a rate hovering at the lower edge (99.5/100.5 Hz) for ten minutes also raises one alarm', () => {
+    const c = inSession();
+    const changes = feed(c, 0, TEN_MIN, { hz: (_at, i) => (i % 2 === 0 ? 99.5 : 100.5), tick: true });
+    expect(brief(changes)).toEqual([on(5 * S, 'cycle-out-of-band')]);
+  });
+
+  it('a rate jittering at random between 147 and 153 Hz for ten minutes makes at most a handful of alarm events', () => {
+    for (const seed of [1, 2, 3, 42, 2024]) {
+      const random = mulberry32(seed);
+      const c = inSession();
+      const book = new AlarmBook(defaultAlarmSettings, counter());
+      const changes: ConditionChange[] = [];
+      const events: AlarmChangeEvent[] = [];
+      let outSamples = 0;
+      for (let at = 0; at < TEN_MIN; at += STEP) {
+        const rate = 147 + 6 * random();
+        if (rate > CYCLE_BAND_HZ.max) outSamples++;
+        const now = [...c.sample(at, rate, true, undefined), ...c.tick(at)];
+        changes.push(...now);
+        events.push(...toBook(book, now), ...book.tick(at));
+      }
+      // About half the samples are out of band: a per-sample rule would alarm thousands of times.
+      expect(outSamples).toBeGreaterThan(2_000);
+      expect(changes.length).toBeLessThanOrEqual(2);
+      expect(events.length).toBeLessThanOrEqual(3);
+    }
+  });
+
+  it('a rate wandering slowly between 147 and 153 Hz for ten minutes makes at most a handful of alarm events', () => {
+    for (const seed of [7, 8, 9]) {
+      const random = mulberry32(seed);
+      const c = inSession();
+      const book = new AlarmBook(defaultAlarmSettings, counter());
+      const changes: ConditionChange[] = [];
+      const events: AlarmChangeEvent[] = [];
+      let rate = 150;
+      let crossings = 0;
+      for (let at = 0; at < TEN_MIN; at += STEP) {
+        const next = Math.min(153, Math.max(147, rate + (random() - 0.5) * 2));
+        if (next > CYCLE_BAND_HZ.max !== rate > CYCLE_BAND_HZ.max) crossings++;
+        rate = next;
+        const now = [...c.sample(at, rate, true, undefined), ...c.tick(at)];
+        changes.push(...now);
+        events.push(...toBook(book, now), ...book.tick(at));
+      }
+      expect(crossings).toBeGreaterThan(100);
+      expect(changes.length).toBeLessThanOrEqual(2);
+      expect(events.length).toBeLessThanOrEqual(3);
+    }
+  });
+});
+
+describe('battery-low', () => {
+  it('turns on below 15%, not at 15%', () => {
+    const c = inSession();
+    expect(c.sample(0, IN, true, 15)).toEqual([]);
+    const changes = c.sample(100, IN, true, 14.9);
+    expect(brief(changes)).toEqual([on(100, 'battery-low')]);
+    expect(changes[0]?.detail).toBe('battery at 15%');
+  });
+
+  it('16–19% changes nothing either way: it stays on once on, and stays off once off', () => {
+    const c = inSession();
+    expect(brief(c.sample(0, IN, true, 14))).toEqual([on(0, 'battery-low')]);
+    for (const pct of [15, 16, 17, 18, 19, 19.9]) expect(c.sample(pct * S, IN, true, pct)).toEqual([]);
+    expect(c.isOn('battery-low')).toBe(true);
+    expect(brief(c.sample(30 * S, IN, true, 20))).toEqual([off(30 * S, 'battery-low')]);
+    for (const pct of [19.9, 17, 15]) expect(c.sample(40 * S + pct, IN, true, pct)).toEqual([]);
+    expect(c.isOn('battery-low')).toBe(false);
+  });
+
+  it('a battery hovering at 15% for ten minutes turns it on once', () => {
+    const c = inSession();
+    const changes = feed(c, 0, 10 * MIN, { hz: IN, battery: (at) => (at % 200 === 0 ? 14.5 : 15.5) });
+    expect(brief(changes)).toEqual([on(0, 'battery-low')]);
+  });
+
+  it('a sample without a battery reading changes nothing', () => {
+    const c = inSession();
+    c.sample(0, IN, true, 10);
+    expect(feed(c, STEP, 10 * S, { hz: IN })).toEqual([]);
+    expect(c.isOn('battery-low')).toBe(true);
+  });
+});
+
+describe('device-offline', () => {
+  it('turns on 10 s after the handpiece went offline during a session, not at 9.9 s', () => {
+    const c = inSession();
+    expect(c.device(false, 5 * S)).toEqual([]);
+    expect(wait(c, 5 * S, 15 * S)).toEqual([]);
+    const changes = c.tick(15 * S);
+    expect(brief(changes)).toEqual([on(15 * S, 'device-offline')]);
+    expect(changes[0]?.detail).toBe('offline for 10 s');
+  });
+
+  it('a reconnect within 10 s is no alarm', () => {
+    const c = inSession();
+    c.device(false, 0);
+    expect(wait(c, 0, 9_900)).toEqual([]);
+    expect(c.device(true, 9_900)).toEqual([]);
+    expect(feed(c, 9_900, 60 * S, { hz: IN, tick: true })).toEqual([]);
+  });
+
+  it('coming back online clears it', () => {
+    const c = inSession();
+    c.device(false, 0);
+    expect(brief(wait(c, 0, 20 * S))).toEqual([on(10 * S, 'device-offline')]);
+    const changes = c.device(true, 30 * S);
+    expect(brief(changes)).toEqual([off(30 * S, 'device-offline')]);
+    expect(changes[0]?.detail).toBe('back online');
+  });
+
+  it('staying offline reports it once', () => {
+    const c = inSession();
+    c.device(false, 0);
+    expect(brief(wait(c, 0, 10 * MIN))).toEqual([on(10 * S, 'device-offline')]);
+  });
+
+  it('an offline handpiece without a session is no alarm', () => {
+    const c = new ChairConditions();
+    c.device(true, 0);
+    c.device(false, S);
+    expect(wait(c, S, 10 * MIN)).toEqual([]);
+  });
+
+  it('a session opened while the handpiece is offline counts the 10 s from the session start', () => {
+    const c = new ChairConditions();
+    c.device(true, 0);
+    c.device(false, S);
+    c.session(true, 5 * MIN);
+    expect(wait(c, 5 * MIN, 5 * MIN + 10 * S)).toEqual([]);
+    expect(brief(c.tick(5 * MIN + 10 * S))).toEqual([on(5 * MIN + 10 * S, 'device-offline')]);
+  });
+
+  it('a session opened before the handpiece ever connected raises it after 10 s', () => {
+    const c = new ChairConditions();
+    c.session(true, 0);
+    expect(brief(wait(c, 0, 11 * S))).toEqual([on(10 * S, 'device-offline')]);
+  });
+});
+
+describe('device-silent', () => {
+  it('an online handpiece with no sample for 15 s during a session turns it on at exactly 15 s', () => {
+    const c = inSession();
+    expect(feed(c, 0, 2 * S, { hz: IN, tick: true })).toEqual([]);
+    // The last sample was at 1.9 s.
+    expect(wait(c, 2 * S, 16_900)).toEqual([]);
+    const changes = c.tick(16_900);
+    expect(brief(changes)).toEqual([on(16_900, 'device-silent')]);
+    expect(changes[0]?.detail).toBe('no telemetry for 15 s');
+  });
+
+  it('a session with no sample at all is silent 15 s after the handpiece came online', () => {
+    const c = inSession(0);
+    expect(brief(wait(c, 0, 16 * S))).toEqual([on(15 * S, 'device-silent')]);
+  });
+
+  it('a sample clears it', () => {
+    const c = inSession();
+    expect(brief(wait(c, 0, 20 * S))).toEqual([on(15 * S, 'device-silent')]);
+    const changes = c.sample(20 * S, IN, true, undefined);
+    expect(brief(changes)).toEqual([off(20 * S, 'device-silent')]);
+    expect(changes[0]?.detail).toBe('telemetry again');
+  });
+
+  it('an offline handpiece is offline, not silent: going offline clears it and it does not come back', () => {
+    const c = inSession();
+    expect(brief(wait(c, 0, 20 * S))).toEqual([on(15 * S, 'device-silent')]);
+    expect(brief(c.device(false, 20 * S))).toEqual([off(20 * S, 'device-silent')]);
+    expect(brief(wait(c, 20 * S, 60 * S))).toEqual([on(30 * S, 'device-offline')]);
+  });
+
+  it('no session, no silence alarm', () => {
+    const c = new ChairConditions();
+    c.device(true, 0);
+    expect(wait(c, 0, 10 * MIN)).toEqual([]);
+  });
+
+  it('coming back online gives the handpiece 15 s to send a sample', () => {
+    const c = inSession();
+    c.device(false, 0);
+    c.device(true, 5 * S);
+    expect(wait(c, 5 * S, 20 * S)).toEqual([]);
+    expect(brief(c.tick(20 * S))).toEqual([on(20 * S, 'device-silent')]);
+  });
+});
+
+describe('needles-off-plan', () => {
+  it('turns on with a dot off the planned needle count and off with a dot on it', () => {
+    const c = inSession();
+    expect(c.needles(0, 1, 1, 'hairline')).toEqual([]);
+    const raised = c.needles(S, 3, 1, 'hairline');
+    expect(brief(raised)).toEqual([on(S, 'needles-off-plan')]);
+    expect(raised[0]?.detail).toBe('3 needles in hairline; the plan says 1');
+    expect(c.needles(2 * S, 2, 1, 'hairline')).toEqual([]);
+    expect(brief(c.needles(3 * S, 1, 1, 'hairline'))).toEqual([off(3 * S, 'needles-off-plan')]);
+  });
+
+  it('without a planned count nothing changes, whatever the needles', () => {
+    const c = inSession();
+    for (let i = 0; i < 100; i++) expect(c.needles(i * S, 1 + (i % 6), undefined, 'crown')).toEqual([]);
+    expect(c.isOn('needles-off-plan')).toBe(false);
+  });
+});
+
+describe('held findings: seen()', () => {
+  it('turns on at once and is reported again while on, so that the alarm counts repeats', () => {
+    const c = inSession();
+    expect(c.seen('overwork', 0, 'first')).toEqual([{ condition: 'overwork', on: true, at: 0, detail: 'first' }]);
+    expect(c.seen('overwork', 10 * S, 'second')).toEqual([{ condition: 'overwork', on: true, at: 10 * S, detail: 'second' }]);
+    expect(c.isOn('overwork')).toBe(true);
+  });
+
+  it('turns off exactly the hold time after the last sighting', () => {
+    expect(TIMING.holdMs).toBe(2 * MIN);
+    const c = inSession();
+    c.seen('seq-gap', 0, 'seq 10–12 lost');
+    c.seen('seq-gap', MIN, 'seq 40–41 lost');
+    expect(wait(c, 0, 3 * MIN)).toEqual([]);
+    const changes = c.tick(3 * MIN);
+    expect(brief(changes)).toEqual([off(3 * MIN, 'seq-gap')]);
+    expect(changes[0]?.detail).toBe('not seen again');
+    expect(wait(c, 3 * MIN, 10 * MIN)).toEqual([]);
+  });
+
+  it('each held condition keeps its own hold', () => {
+    const c = inSession();
+    c.seen('overwork', 0, '');
+    c.seen('refused-messages', 30 * S, '');
+    expect(brief(wait(c, 0, 5 * MIN))).toEqual([off(2 * MIN, 'overwork'), off(2 * MIN + 30 * S, 'refused-messages')]);
+  });
+
+  it('seen again after it was let go, it turns on again', () => {
+    const c = inSession();
+    c.seen('overwork', 0, '');
+    wait(c, 0, 3 * MIN);
+    expect(brief(c.seen('overwork', 3 * MIN, ''))).toEqual([on(3 * MIN, 'overwork')]);
+  });
+
+  it('a region over its target is never let go by the hold: only the session end clears it', () => {
+    const c = inSession();
+    c.seen('over-target', 0, 'crown at 112%');
+    expect(wait(c, 0, 60 * MIN)).toEqual([]);
+    expect(c.isOn('over-target')).toBe(true);
+    expect(brief(c.session(false, 60 * MIN))).toEqual([off(60 * MIN, 'over-target')]);
+  });
+});
+
+describe('breaks: break-violation and break-overdue', () => {
+  it('dots made during a break keep break-violation on until the break is over', () => {
+    const c = inSession();
+    c.onBreak(true, 0);
+    const raised = c.violation(S, '3 dots during the break');
+    expect(brief(raised)).toEqual([on(S, 'break-violation')]);
+    expect(raised[0]?.detail).toBe('3 dots during the break');
+    expect(c.violation(2 * S, 'more dots')).toEqual([]);
+    expect(wait(c, 0, 10 * MIN)).toEqual([]);
+    expect(brief(c.onBreak(false, 10 * MIN))).toEqual([off(10 * MIN, 'break-violation')]);
+  });
+
+  it('the needle running 30 s into a break turns break-overdue on at exactly 30 s', () => {
+    expect(TIMING.overdueMs).toBe(30 * S);
+    const c = inSession();
+    c.onBreak(true, 0);
+    expect(feed(c, 0, 30 * S, { hz: IN })).toEqual([]);
+    expect(brief(feed(c, 30 * S, 60 * S, { hz: IN }))).toEqual([on(30 * S, 'break-overdue')]);
+  });
+
+  it('running before the break began does not count towards the 30 s', () => {
+    const c = inSession();
+    feed(c, 0, 60 * S, { hz: IN });
+    c.onBreak(true, 60 * S);
+    expect(brief(feed(c, 60 * S, 2 * MIN, { hz: IN }))).toEqual([on(90 * S, 'break-overdue')]);
+  });
+
+  it('a stopped needle during the break restarts the 30 s', () => {
+    const c = inSession();
+    c.onBreak(true, 0);
+    const running = (at: number) => at !== 20 * S;
+    expect(brief(feed(c, 0, 60 * S, { hz: IN, running }))).toEqual([on(50_100, 'break-overdue')]);
+  });
+
+  it('a needle at rest through the break is not overdue', () => {
+    const c = inSession();
+    c.onBreak(true, 0);
+    expect(feed(c, 0, 5 * MIN, { hz: 0, running: false })).toEqual([]);
+  });
+
+  it('the end of the break clears both', () => {
+    const c = inSession();
+    c.onBreak(true, 0);
+    c.violation(S, 'dots');
+    feed(c, 0, 40 * S, { hz: IN });
+    expect(c.isOn('break-overdue') && c.isOn('break-violation')).toBe(true);
+    const changes = c.onBreak(false, 40 * S);
+    expect(brief(changes)).toEqual([off(40 * S, 'break-overdue'), off(40 * S, 'break-violation')]);
+    expect(changes.every((ch) => ch.detail === 'the break is over')).toBe(true);
+    expect(feed(c, 40 * S, 2 * MIN, { hz: IN })).toEqual([]);
+  });
+});
+
+describe('the session end', () => {
+  it('clears every condition but the device incidents (seq-gap, refused-messages)', () => {
+    const c = inSession();
+    c.onBreak(true, 0);
+    feed(c, 0, 40 * S, { hz: HIGH, battery: 10 });
+    c.violation(S, 'dots');
+    c.needles(S, 3, 1, 'crown');
+    c.seen('over-target', S, '');
+    c.seen('overwork', S, '');
+    c.seen('postpone-limit', S, '');
+    c.seen('seq-gap', S, '');
+    c.seen('refused-messages', S, '');
+    c.device(false, 40 * S);
+    wait(c, 40 * S, 51 * S);
+    const before: Condition[] = [
+      'cycle-out-of-band', 'battery-low', 'break-overdue', 'break-violation', 'needles-off-plan', 'over-target',
+      'overwork', 'postpone-limit', 'seq-gap', 'refused-messages', 'device-offline',
+    ];
+    for (const cond of before) expect(c.isOn(cond), cond).toBe(true);
+
+    const changes = c.session(false, MIN);
+    const cleared = before.filter((cond) => cond !== 'seq-gap' && cond !== 'refused-messages');
+    expect(changes.map((ch) => ch.condition).sort()).toEqual([...cleared].sort());
+    expect(changes.every((ch) => !ch.on && ch.at === MIN && ch.detail === 'the session ended')).toBe(true);
+    for (const cond of cleared) expect(c.isOn(cond), cond).toBe(false);
+    expect(c.isOn('seq-gap') && c.isOn('refused-messages')).toBe(true);
+  });
+
+  it('opening a session changes nothing by itself', () => {
+    const c = new ChairConditions();
+    c.device(true, 0);
+    expect(c.session(true, 0)).toEqual([]);
+  });
+
+  it('samples still out of band just after the session ended do not raise it again at once', () => {
+    const c = inSession();
+    expect(brief(feed(c, 0, 10 * S, { hz: HIGH }))).toEqual([on(5 * S, 'cycle-out-of-band')]);
+    expect(brief(c.session(false, 10 * S))).toEqual([off(10 * S, 'cycle-out-of-band')]);
+    // Telemetry still in flight when the session ended: a second of the same rate.
+    expect(feed(c, 10 * S + STEP, 11 * S, { hz: HIGH })).toEqual([]);
+  });
+
+  it('a new session does not inherit the last one\'s out-of-band time: one sample out of band is no alarm', () => {
+    const c = inSession();
+    feed(c, 0, 10 * S, { hz: HIGH });
+    c.session(false, 10 * S);
+    c.session(true, 10 * MIN);
+    expect(c.sample(10 * MIN, HIGH, true, undefined)).toEqual([]);
+    expect(brief(feed(c, 10 * MIN + STEP, 11 * MIN, { hz: HIGH }))).toEqual([on(10 * MIN + 5 * S + STEP, 'cycle-out-of-band')]);
+  });
+
+  it('a needle still running on a break when the session ended does not raise break-overdue again at once', () => {
+    const c = inSession();
+    c.onBreak(true, 0);
+    expect(brief(feed(c, 0, 40 * S, { hz: IN }))).toEqual([on(30 * S, 'break-overdue')]);
+    c.session(false, 40 * S);
+    expect(feed(c, 40 * S + STEP, 41 * S, { hz: IN })).toEqual([]);
+  });
+});
+
+function counter(): () => number {
+  let n = 0;
+  return () => ++n;
+}
