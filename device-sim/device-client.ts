@@ -51,6 +51,8 @@ export class DeviceClient {
   #welcomed = false;
   #attempt = 0;
   #retry: NodeJS.Timeout | undefined;
+  #awayUntil = 0;
+  #loseNext = false;
 
   constructor(private readonly options: DeviceClientOptions) {}
 
@@ -78,6 +80,11 @@ export class DeviceClient {
     for (const d of data) {
       const message: DeviceDataMessage = d.type === 'tel' ? { ...d, seq: outbox.nextSeq } : { ...d, seq: outbox.nextSeq };
       outbox.append(message);
+      if (this.#loseNext) {
+        this.#loseNext = false;
+        outbox.lose(message.seq);
+        continue;
+      }
       messages.push(message);
     }
     if (this.#welcomed) this.#write(messages);
@@ -86,6 +93,28 @@ export class DeviceClient {
   /** Loses the connection the way a Wi-Fi drop does: no close handshake. */
   drop(): void {
     this.#socket?.terminate();
+  }
+
+  // ---- faults, for the simulator's fault scenarios ----
+
+  /** Drops the connection and stays away for `ms` (a handpiece out of range, its battery swapped). */
+  dropFor(ms: number): void {
+    this.#awayUntil = Date.now() + ms;
+    this.drop();
+  }
+
+  /** The next message is lost on the device before it is sent: the server records a seq gap. */
+  loseNextMessage(): void {
+    this.#loseNext = true;
+  }
+
+  /** Sends a broken message under a seq of its own (a firmware bug): refused, acknowledged, recorded. */
+  sendMalformed(): void {
+    const outbox = this.options.outbox;
+    const seq = outbox.nextSeq;
+    outbox.append({ type: 'tel', seq, ts: Date.now(), cycleHz: 0, needles: 1, running: false });
+    outbox.lose(seq);
+    if (this.#welcomed) this.#socket?.send(JSON.stringify({ type: 'dot', seq, ts: Date.now(), cycles: -1, dwellMs: 150, needles: 3 }));
   }
 
   async stop(): Promise<void> {
@@ -191,7 +220,8 @@ export class DeviceClient {
     }
     this.state = 'waiting';
     const { initialMs, maxMs } = this.options.reconnect ?? { initialMs: RECONNECT_INITIAL_MS, maxMs: RECONNECT_MAX_MS };
-    const delay = Math.min(maxMs, initialMs * 2 ** this.#attempt) * (0.5 + Math.random() / 2);
+    const backoff = Math.min(maxMs, initialMs * 2 ** this.#attempt) * (0.5 + Math.random() / 2);
+    const delay = Math.max(backoff, this.#awayUntil - Date.now());
     this.#attempt += 1;
     this.#retry = setTimeout(() => this.#connect(), delay);
   }

@@ -1,3 +1,4 @@
+import { CYCLE_BAND_HZ } from '../server/protocol/live.ts';
 import type { StandardRegion } from '../server/protocol/v1.ts';
 import { boundingBox, insidePolygon, isOnScalp, regionAt, regionShape, type RegionShape } from '../server/scalp/regions.ts';
 import { Random } from './random.ts';
@@ -23,7 +24,18 @@ export interface ScriptOptions {
   telHz: number;
   /** An operator who rests on their own: a pause of `pauseMs` after every `workMs` of needle time. */
   restEvery?: { workMs: number; pauseMs: number } | undefined;
+  /** Something wrong with the handpiece or the hand holding it. */
+  fault?: ScriptFault | undefined;
 }
+
+/**
+ * drift: the cycle rate creeps up out of the band and stays there; band-edge: it hovers at the
+ * band's upper edge; battery-drain: the battery runs down fast and is never swapped;
+ * wrong-needles: two needles more than the region calls for; overwork: every 40th dot is worked
+ * four times as long.
+ */
+export const SCRIPT_FAULTS = ['drift', 'band-edge', 'battery-drain', 'wrong-needles', 'overwork'] as const;
+export type ScriptFault = (typeof SCRIPT_FAULTS)[number];
 
 /** What the plan asks of a region, as far as the handpiece's operator follows it. */
 export interface PlannedRegion {
@@ -82,12 +94,17 @@ export class HandpieceScript {
   #planned = false;
   #now: number;
   readonly #restEvery: ScriptOptions['restEvery'];
+  readonly #fault: ScriptFault | undefined;
+  /** Where the cycle-rate walk is pulled to: the band's centre, unless a fault moves it. */
+  #centreHz = BAND_CENTRE_HZ;
+  #dotsMade = 0;
   /** Needle time since the operator's own last rest. */
   #workedMs = 0;
   #strokeStartedAt = 0;
 
   constructor(options: ScriptOptions) {
     this.#restEvery = options.restEvery;
+    this.#fault = options.fault;
     this.#random = new Random(options.seed);
     this.#telEveryMs = 1000 / options.telHz;
     this.#nextTelAt = options.startAt;
@@ -194,17 +211,20 @@ export class HandpieceScript {
 
   #tel(at: number): ScriptEvent {
     const r = this.#random;
-    // A slow random walk pulled back towards the centre of the 100–150 Hz band.
-    this.#cycleHz += r.normal(0, 0.6) + (BAND_CENTRE_HZ - this.#cycleHz) * 0.02;
-    this.#cycleHz = Math.min(145, Math.max(105, this.#cycleHz));
-    if (this.#stroking) this.#battery -= 0.002;
-    if (this.#battery < 15) this.#battery = 100; // the operator swaps the battery
+    // A slow random walk pulled back towards the centre of the 100–150 Hz band (or where a fault moves it).
+    if (this.#fault === 'drift') this.#centreHz = Math.min(165, this.#centreHz + 0.05);
+    if (this.#fault === 'band-edge') this.#centreHz = CYCLE_BAND_HZ.max;
+    this.#cycleHz += r.normal(0, 0.6) + (this.#centreHz - this.#cycleHz) * 0.02;
+    this.#cycleHz = Math.min(this.#centreHz + 20, Math.max(this.#centreHz - 20, this.#cycleHz));
+    if (this.#stroking) this.#battery -= this.#fault === 'battery-drain' ? 0.5 : 0.002;
+    if (this.#fault === 'battery-drain') this.#battery = Math.max(3, this.#battery);
+    else if (this.#battery < 15) this.#battery = 100; // the operator swaps the battery
     this.#nextTelAt = at + this.#telEveryMs;
     return {
       kind: 'tel',
       at,
       cycleHz: this.#stroking ? round1(this.#cycleHz) : 0,
-      needles: this.needles,
+      needles: this.#needlesUsed(this.needles),
       running: this.#stroking,
       batteryPct: Math.round(this.#battery),
     };
@@ -215,7 +235,8 @@ export class HandpieceScript {
     const item = this.#current;
     if (!item) return undefined;
     const { x, y } = this.#pointIn(item);
-    const dwellMs = Math.round(Math.min(400, Math.max(60, r.normal(150, 30))));
+    const worked = this.#fault === 'overwork' && ++this.#dotsMade % 40 === 0 ? 4 : 1;
+    const dwellMs = worked * Math.round(Math.min(400, Math.max(60, r.normal(150, 30))));
     this.#nextDotAt = at + this.#dotGap();
     if (--item.left <= 0) {
       this.#step += 1;
@@ -226,7 +247,11 @@ export class HandpieceScript {
       this.#skipDone();
     }
     const cycles = Math.max(1, Math.round((this.#cycleHz * dwellMs) / 1000));
-    return { kind: 'dot', at, region: item.region, x, y, dwellMs, needles: item.needles, cycles };
+    return { kind: 'dot', at, region: item.region, x, y, dwellMs, needles: this.#needlesUsed(item.needles), cycles };
+  }
+
+  #needlesUsed(called: number): number {
+    return this.#fault === 'wrong-needles' ? Math.min(6, called + 2) : called;
   }
 
   #skipDone(): void {

@@ -14,6 +14,8 @@ export interface Outbox {
   ack(seq: number): void;
   /** Everything not yet acknowledged, oldest first. */
   unacked(): readonly DeviceDataMessage[];
+  /** A fault: the message is gone from the device before it was sent (the server sees a seq gap). */
+  lose(seq: number): void;
   close(): void;
 }
 
@@ -41,6 +43,10 @@ export class MemoryOutbox implements Outbox {
 
   unacked(): readonly DeviceDataMessage[] {
     return this.messages;
+  }
+
+  lose(seq: number): void {
+    this.messages = this.messages.filter((m) => m.seq !== seq);
   }
 
   close(): void {}

@@ -5,15 +5,21 @@ import { DEVICE_PATH, type InhibitMessage, type ServerMessage } from '../server/
 import { StippleApi } from './api-client.ts';
 import { DeviceClient, type ConnectionState, type DeviceClientOptions, type DeviceData } from './device-client.ts';
 import { regionTargets } from '../server/plans/plan-math.ts';
-import { HandpieceScript, type PlannedRegion, type ScriptEvent } from './handpiece-script.ts';
+import { HandpieceScript, SCRIPT_FAULTS, type PlannedRegion, type ScriptEvent, type ScriptFault } from './handpiece-script.ts';
 import { FileOutbox, MemoryOutbox } from './outbox.ts';
 
 /**
  * steady: an operator who stops when told; ignores-breaks: one who fires on through breaks (the
  * handpiece of a careless operator, or one that does not obey inhibit); natural-pauses: one who
  * rests three minutes after every twenty of needle work, before any break is enforced.
+ * Fault scenarios, one per alarm condition: disconnect (20 s out of range every two minutes),
+ * stall (connected, but silent 30 s every two minutes), seq-gaps (a message lost now and then),
+ * malformed (a broken message now and then), over-density (a quarter past each region's target),
+ * and the handpiece faults of SCRIPT_FAULTS.
  */
-export const SCENARIOS = ['steady', 'ignores-breaks', 'natural-pauses'] as const;
+export const SCENARIOS = [
+  'steady', 'ignores-breaks', 'natural-pauses', 'disconnect', 'stall', 'seq-gaps', 'malformed', 'over-density', ...SCRIPT_FAULTS,
+] as const;
 export type Scenario = (typeof SCENARIOS)[number];
 
 export interface SimulatorOptions {
@@ -51,6 +57,10 @@ export interface SimChair {
   selected: string | null;
   /** Dots this chair's handpiece has made (each once, whatever was resent). */
   dotsMade: number;
+  /** The disconnect fault has taken this handpiece away in the current two minutes. */
+  away: boolean;
+  /** The seq after which the seq-gaps or malformed fault strikes next. */
+  nextFaultSeq: number;
   /** Every inhibit and release the handpiece was given, with the real time it arrived. */
   orders: Array<{ receivedAt: number; message: InhibitMessage | { type: 'release' } }>;
 }
@@ -83,7 +93,7 @@ export class Simulator {
     const deviceUrl = new URL(DEVICE_PATH, options.serverUrl.replace(/^http/, 'ws')).toString();
     const provisioned = await provision(api, options);
     const startAt = now();
-    const chairs = provisioned.map(({ name, chairId, deviceId, token, plan }, i) => {
+    const chairs = provisioned.map(({ name, chairId, deviceId, token }, i) => {
       const outbox = options.stateDir ? new FileOutbox(join(options.stateDir, `${deviceId}.outbox.jsonl`)) : new MemoryOutbox();
       const orders: SimChair['orders'] = [];
       const onMessage = (message: ServerMessage) => {
@@ -93,12 +103,21 @@ export class Simulator {
       const script = new HandpieceScript({
         seed: options.seed * 1000 + i + 1, startAt, telHz: options.telHz ?? 10,
         restEvery: options.scenario === 'natural-pauses' ? { workMs: 20 * 60_000, pauseMs: 3 * 60_000 } : undefined,
+        fault: isScriptFault(options.scenario) ? options.scenario : undefined,
       });
-      if (plan) script.followPlan(plan.regions, plan.done);
-      return { name, chairId, client, script, selected: null, dotsMade: 0, orders };
+      return { name, chairId, client, script, selected: null, dotsMade: 0, orders, away: false, nextFaultSeq: 100 };
     });
     const simulator = new Simulator(chairs, options);
     for (const chair of chairs) chair.client.start();
+    // Handpieces on line first, then sessions: a session must not open on a handpiece not yet there.
+    const deadline = Date.now() + 5_000;
+    while (options.startSessions && chairs.some((c) => c.client.state !== 'open') && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    for (const [i, chair] of chairs.entries()) {
+      const plan = await sessionPlan(api, await openSession(api, options, chair.chairId, i + 1));
+      if (plan) chair.script.followPlan(options.scenario === 'over-density' ? overshoot(plan.regions) : plan.regions, plan.done);
+    }
     simulator.#run(startAt, now);
     return simulator;
   }
@@ -135,6 +154,26 @@ export class Simulator {
     await Promise.all(this.chairs.map((c) => c.client.stop()));
   }
 
+  /**
+   * Plays the client-side faults of the scenario at `elapsed` virtual ms; true while the handpiece
+   * is stalled (what it made in the meantime is never sent).
+   */
+  #fault(chair: SimChair, elapsed: number): boolean {
+    const { scenario, speed } = this.options;
+    const cycle = elapsed % 120_000;
+    if (scenario === 'disconnect' && cycle >= 30_000 && chair.client.state === 'open' && !chair.away) {
+      chair.away = true;
+      chair.client.dropFor(20_000 / speed);
+    }
+    if (cycle < 30_000) chair.away = false;
+    if ((scenario === 'seq-gaps' || scenario === 'malformed') && chair.client.sentSeq >= chair.nextFaultSeq) {
+      chair.nextFaultSeq += 200;
+      if (scenario === 'seq-gaps') chair.client.loseNextMessage();
+      else chair.client.sendMalformed();
+    }
+    return scenario === 'stall' && cycle >= 60_000 && cycle < 90_000;
+  }
+
   #run(startAt: number, now: () => number): void {
     const { speed, tickMs = 100 } = this.options;
     this.#timer = setInterval(() => {
@@ -147,6 +186,7 @@ export class Simulator {
         const inhibit = chair.client.inhibit;
         const obeys = inhibit !== null && !(this.options.scenario === 'ignores-breaks' && inhibit.reason === 'break');
         const events = chair.script.advance(virtualNow, obeys);
+        if (this.#fault(chair, virtualNow - startAt)) continue;
         if (events.length === 0) continue;
         chair.dotsMade += events.filter((e) => e.kind === 'dot').length;
         // The script runs in simulated time; the device clock stays a wall clock, as a real one is.
@@ -167,8 +207,27 @@ function toMessage(event: ScriptEvent, deviceTime: number): DeviceData {
   return { type: 'dot', ts, region, x, y, cycles, dwellMs, needles };
 }
 
+function isScriptFault(scenario: Scenario): scenario is ScriptFault {
+  return (SCRIPT_FAULTS as readonly string[]).includes(scenario);
+}
+
+/** An operator who does not stop at the target: a quarter more dots in every region. */
+function overshoot(regions: Record<string, PlannedRegion>): Record<string, PlannedRegion> {
+  return Object.fromEntries(Object.entries(regions).map(([id, r]) => [id, { ...r, target: Math.ceil(r.target * 1.25) }]));
+}
+
+/** The chair's open session; with `startSessions`, one is opened for a demo patient with their first plan. */
+async function openSession(api: StippleApi, options: SimulatorOptions, chairId: string, n: number): Promise<string | undefined> {
+  const open = (await api.chairs()).find((c) => c.id === chairId)?.session?.id;
+  if (open || !options.startSessions) return open;
+  const patientRef = `DEMO-${String(n).padStart(3, '0')}`;
+  const treatment = (await api.treatments(patientRef))[0] ?? (await api.createTreatment({ patientRef, sessions: 3 }));
+  return (await api.startSession({ chairId, operatorId: `op-${n}`, patientRef, planId: treatment.plans[0]!.id })).id;
+}
+
 /** The plan a session follows, as the simulated operator works to it, and what the session holds already. */
-async function sessionPlan(api: StippleApi, sessionId: string) {
+async function sessionPlan(api: StippleApi, sessionId: string | undefined) {
+  if (!sessionId) return undefined;
   const session = await api.session(sessionId);
   if (!session.planId) return undefined;
   const plan = await api.plan(session.planId);
@@ -196,13 +255,7 @@ async function provision(api: StippleApi, options: SimulatorOptions) {
       device = { chairId, deviceId: paired.id, token: paired.token };
       saved[name] = device;
     }
-    let sessionId = existing?.session?.id;
-    if (options.startSessions && !sessionId) {
-      const patientRef = `DEMO-${String(i).padStart(3, '0')}`;
-      const treatment = (await api.treatments(patientRef))[0] ?? (await api.createTreatment({ patientRef, sessions: 3 }));
-      sessionId = (await api.startSession({ chairId, operatorId: `op-${i}`, patientRef, planId: treatment.plans[0]!.id })).id;
-    }
-    result.push({ name, ...device, plan: sessionId ? await sessionPlan(api, sessionId) : undefined });
+    result.push({ name, ...device });
   }
   if (stateDir && file) {
     mkdirSync(stateDir, { recursive: true });

@@ -36,8 +36,14 @@ export const TIMING = {
  */
 export class ChairConditions {
   readonly #on = new Map<Condition, number>();
-  #outOfBandSince: number | null = null;
-  #inBandSince: number | null = null;
+  /** Running time out of band (margin included) since an out-of-band sample, reset well inside the band. */
+  #outOfBandMs = 0;
+  #outOfBandEpisode = false;
+  /** The last sample was needle time outside the well-inside part of the band. */
+  #lastCounted = false;
+  /** Needle time well inside the band since the last out-of-band sample. */
+  #inBandMs = 0;
+  #lastWellIn = false;
   #offlineSince: number | null = null;
   #lastSampleAt: number | null = null;
   #online = false;
@@ -54,11 +60,17 @@ export class ChairConditions {
   session(open: boolean, at: number): ConditionChange[] {
     this.#inSession = open;
     if (open) {
-      this.#lastSampleAt ??= at;
+      // A new session gives the handpiece its full silence allowance.
+      this.#lastSampleAt = Math.max(this.#lastSampleAt ?? at, at);
       if (!this.#online) this.#offlineSince = at;
       return [];
     }
-    // A session over: what it was about is over with it; device incidents stay.
+    // A session over: what it was about is over with it; device incidents stay. The time counted
+    // towards cycle-out-of-band and break-overdue goes too, or the next sample would raise them again.
+    this.#outOfBandMs = 0;
+    this.#outOfBandEpisode = false;
+    this.#inBandMs = 0;
+    this.#runningOnBreakSince = null;
     return [...this.#on.keys()]
       .filter((c) => c !== 'seq-gap' && c !== 'refused-messages')
       .flatMap((c) => this.#set(c, false, at, 'the session ended'));
@@ -77,21 +89,32 @@ export class ChairConditions {
 
   sample(at: number, cycleHz: number, running: boolean, batteryPct: number | undefined): ConditionChange[] {
     const changes: ConditionChange[] = [];
+    const sinceLast = Math.min(Math.max(0, at - (this.#lastSampleAt ?? at)), 1_000);
     this.#lastSampleAt = at;
     changes.push(...this.#set('device-silent', false, at, 'telemetry again'));
 
-    const out = running && (cycleHz < CYCLE_BAND_HZ.min || cycleHz > CYCLE_BAND_HZ.max);
-    const wellIn = !running || (cycleHz >= CYCLE_BAND_HZ.min + TIMING.bandMarginHz && cycleHz <= CYCLE_BAND_HZ.max - TIMING.bandMarginHz);
+    // The band is a clinical rule: it holds while a session is open, and counts needle time only:
+    // the pauses between strokes neither add to the time out of band nor wipe it out.
+    const out = this.#inSession && running && (cycleHz < CYCLE_BAND_HZ.min || cycleHz > CYCLE_BAND_HZ.max);
+    const wellIn = running && cycleHz >= CYCLE_BAND_HZ.min + TIMING.bandMarginHz && cycleHz <= CYCLE_BAND_HZ.max - TIMING.bandMarginHz;
+    const counted = this.#inSession && running && !wellIn;
+    if (counted && this.#lastCounted && this.#outOfBandEpisode) this.#outOfBandMs += sinceLast;
+    this.#lastCounted = counted;
+    if (wellIn) {
+      this.#outOfBandEpisode = false;
+      this.#outOfBandMs = 0;
+    }
+    if (wellIn && this.#lastWellIn) this.#inBandMs += sinceLast;
+    if (running) this.#lastWellIn = wellIn;
     if (out) {
-      this.#inBandSince = null;
-      this.#outOfBandSince ??= at;
-      if (at - this.#outOfBandSince >= TIMING.outOfBandMs) {
+      this.#outOfBandEpisode = true;
+      this.#inBandMs = 0;
+      if (this.#outOfBandMs >= TIMING.outOfBandMs) {
         changes.push(...this.#set('cycle-out-of-band', true, at, `${Math.round(cycleHz)} Hz, outside ${CYCLE_BAND_HZ.min}–${CYCLE_BAND_HZ.max} Hz`));
       }
-    } else if (wellIn) {
-      this.#outOfBandSince = null;
-      this.#inBandSince ??= at;
-      if (at - this.#inBandSince >= TIMING.backInBandMs) changes.push(...this.#set('cycle-out-of-band', false, at, 'back in band'));
+    } else if (this.#inBandMs >= TIMING.backInBandMs) {
+      // A stopped needle proves nothing: the rate must be seen back in band while working.
+      changes.push(...this.#set('cycle-out-of-band', false, at, 'back in band'));
     }
 
     if (batteryPct !== undefined) {

@@ -72,9 +72,9 @@ export const alarmSettings = z.object({
   /** High alarms beep on the operator's tablet; a clinic may turn it off. */
   audible: z.boolean(),
   /** An unacknowledged high alarm escalates after this long. */
-  escalateAfterMs: z.number().int().min(10_000).max(30 * 60_000),
+  escalateAfterMs: z.number().int().min(10_000, 'escalate after at least 10 s').max(30 * 60_000, 'escalate after at most 30 min'),
   /** The longest a silence may last. */
-  maxSilenceMs: z.number().int().min(60_000).max(60 * 60_000),
+  maxSilenceMs: z.number().int().min(60_000, 'a silence lasts at least 1 min').max(60 * 60_000, 'a silence lasts at most 60 min'),
 });
 export type AlarmSettings = z.infer<typeof alarmSettings>;
 export const defaultAlarmSettings: AlarmSettings = { audible: true, escalateAfterMs: 60_000, maxSilenceMs: 10 * 60_000 };

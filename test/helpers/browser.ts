@@ -22,6 +22,6 @@ export async function launchBrowser(): Promise<Browser> {
 export async function signIn(page: Page, baseUrl: string, next = '/'): Promise<void> {
   await page.goto(`${baseUrl}/sign-in?method=token&next=${encodeURIComponent(next)}`);
   await page.getByLabel('Admin token').fill(ADMIN_TOKEN);
-  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
   await page.waitForURL(`${baseUrl}${next}`);
 }

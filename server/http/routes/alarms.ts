@@ -49,7 +49,12 @@ export function alarmRoutes(deps: ApiDeps) {
       recordAudit(deps, c, 'alarms.settings', null, settings);
       return c.json(settings);
     })
-    .get('/:id/events', (c) => c.json(store.alarms.events(Number(c.req.param('id')))))
+    .get('/:id/events', (c) => {
+      const events = store.alarms.events(Number(c.req.param('id')));
+      // Every alarm has its 'raised' event: none means no such alarm.
+      if (events.length === 0) throw ApiError.notFound(`alarm ${c.req.param('id')}`);
+      return c.json(events);
+    })
     .post('/:id/ack', (c) => {
       const alarm = openAlarm(c);
       const result = alarms.acknowledge(alarm.id, who(c));

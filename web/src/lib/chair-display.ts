@@ -1,20 +1,29 @@
 import { coverageLevel, type CoverageLevel } from '$coverage/levels';
-import { CYCLE_BAND_HZ, inBand, type LiveChair, type LivePlan } from '$protocol/live';
+import { PRIORITY_RANK, type AlarmView } from '$protocol/alarms';
+import { CYCLE_BAND_HZ, type LiveChair, type LivePlan } from '$protocol/live';
 import { SCALP_REGIONS } from '$scalp/regions';
 
-export type Attention = 'offline' | 'break-violation' | 'out-of-band' | null;
-
-/** What about a chair needs the supervisor's eyes now; chairs with something sort first. */
-export function attentionOf(chair: LiveChair): Attention {
-  if (chair.state === 'offline' && chair.session) return 'offline';
-  if (chair.session?.fatigue.current && chair.session.fatigue.current.violations > 0) return 'break-violation';
-  if (chair.state === 'running' && chair.sample && !inBand(chair.sample.cycleHz)) return 'out-of-band';
-  return null;
+/**
+ * A chair's open alarms, the one that needs a person most first: higher priority, then escalated,
+ * then still unacknowledged, then the older.
+ */
+export function openAlarms(chair: LiveChair): AlarmView[] {
+  return [...chair.alarms].sort(
+    (a, b) =>
+      PRIORITY_RANK[b.priority] - PRIORITY_RANK[a.priority] ||
+      Number(b.escalated) - Number(a.escalated) ||
+      Number(a.acknowledgedAt !== null) - Number(b.acknowledgedAt !== null) ||
+      a.raisedAt - b.raisedAt,
+  );
 }
 
+/** The wall's order: chairs by their highest open alarm, then those in session, then by name. */
 export function byAttention(a: LiveChair, b: LiveChair): number {
-  const rank = (c: LiveChair) => (attentionOf(c) ? 0 : c.session ? 1 : 2);
-  return rank(a) - rank(b) || a.name.localeCompare(b.name, undefined, { numeric: true });
+  const rank = (c: LiveChair) => {
+    const top = openAlarms(c)[0];
+    return top ? 10 + PRIORITY_RANK[top.priority] + (top.escalated ? 5 : 0) : c.session ? 1 : 0;
+  };
+  return rank(b) - rank(a) || a.name.localeCompare(b.name, undefined, { numeric: true });
 }
 
 export const STATE_LABEL: Record<LiveChair['state'], string> = {

@@ -25,6 +25,8 @@ export class LiveFeed {
   status = $state<LiveStatus>('connecting');
   /** Replaced, never mutated: a chair's card re-renders when its object changes. */
   chairs = $state.raw<Record<string, LiveChair>>({});
+  /** The clinic's setting: whether high alarms sound on tablets. */
+  audible = $state(true);
   /** The plans the chairs' sessions follow, by id; a plan object changes only when the plan does. */
   plans = $state.raw<Record<string, LivePlan>>({});
   /** The server's clock at the last snapshot, when it arrived here, and how fast it runs. */
@@ -110,6 +112,7 @@ export class LiveFeed {
         this.#serverClock = { at: message.at, receivedAt: Date.now(), scale: message.timeScale };
         this.chairs = Object.fromEntries(message.chairs.map((c) => [c.id, c]));
         this.plans = message.plans;
+        this.audible = message.audible;
         this.handlers.onSnapshot?.(message.series, message.cells);
         break;
       case 'plans':
