@@ -90,6 +90,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const alarms = new AlarmService(store, hub, clock, gateway.registry, coverage, breaks, alarmSetting(store.settings).get(), { ...defaultAlarmService, ...options.alarms });
   const board = new ChairBoard(store, gateway.registry, clock, hub, coverage, breaks, alarms);
   const live = new LiveChannel(board, { ...defaultLiveChannel, ...options.live }, heartbeat, log, clock, () => alarms.book.settings.audible);
+  hub.on('settings', () => live.resynchronise());
 
   const retentionMs = (options.telemetryRetentionDays ?? 30) * DAY_MS;
   const prune = () => {
@@ -126,14 +127,16 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     apiRoutes: [...new Set(app.routes.filter((r) => r.method !== 'ALL' && r.path.startsWith('/api/')).map((r) => `${r.method} ${r.path}`))],
     async close() {
       clearInterval(pruneTimer);
-      clearInterval(clockSaver);
-      alarms.close();
-      breaks.close();
+      // What the devices sent goes to the store first, so that the services see and save it.
+      gateway.close();
       heartbeat.stop();
       live.close();
-      gateway.close();
       for (const client of wss.clients) client.terminate();
       await new Promise<void>((resolve) => server.close(() => resolve()));
+      alarms.close();
+      breaks.close();
+      clearInterval(clockSaver);
+      if (clockSaver) store.settings.set(CLOCK_KEY, String(clock.now()));
       store.close();
     },
   };

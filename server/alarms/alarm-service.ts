@@ -41,15 +41,25 @@ export class AlarmService {
     let lastId = store.alarms.lastId();
     this.book = new AlarmBook(settings, () => ++lastId);
     this.book.restore(store.alarms.open());
+    // The conditions behind alarms still open held when the server stopped: they can clear now.
+    for (const alarm of this.book.open()) if (alarm.conditionActive) this.#of(alarm.chairId).assume(alarm.condition, alarm.lastAt);
     const now = clock.now();
     for (const chair of store.chairs.list()) {
       const conditions = this.#of(chair.id);
-      const device = store.devices.list().find((d) => d.chairId === chair.id && d.revokedAt === null);
+      const device = store.devices.active(chair.id);
       if (device) conditions.device(registry.isOnline(device.id), now);
-      conditions.session(store.sessions.openForChair(chair.id) !== undefined, now);
+      const session = store.sessions.openForChair(chair.id);
+      conditions.session(session !== undefined, now);
+      if (session) conditions.onBreak(breaks.view(session.operatorId).current !== null, now);
     }
 
-    hub.on('session', ({ session, change }) => this.#apply(session.chairId, this.#of(session.chairId).session(change === 'started', clock.now())));
+    hub.on('session', ({ session, change }) => {
+      const conditions = this.#of(session.chairId);
+      const at = clock.now();
+      this.#apply(session.chairId, conditions.session(change === 'started', at));
+      // An operator on a break brings it to this chair.
+      if (change === 'started') this.#apply(session.chairId, conditions.onBreak(breaks.view(session.operatorId).current !== null, at));
+    });
     hub.on('device', ({ chairId, online, at }) => this.#apply(chairId, this.#of(chairId).device(online, at)));
     hub.on('sample', (s) => {
       const now = clock.now();
@@ -118,10 +128,18 @@ export class AlarmService {
 
   #apply(chairId: string, changes: readonly ConditionChange[]): void {
     for (const change of changes) {
-      const events = change.on
-        ? this.book.raise(chairId, change.condition, change.at, change.detail, this.store.sessions.openForChair(chairId)?.operatorId ?? null)
-        : this.book.clear(chairId, change.condition, change.at, change.detail);
+      if (!change.on) {
+        this.#save(this.book.clear(chairId, change.condition, change.at, change.detail));
+        continue;
+      }
+      const events = this.book.raise(chairId, change.condition, change.at, change.detail, this.store.sessions.openForChair(chairId)?.operatorId ?? null);
       this.#save(events);
+      // A repeat is no event, but its count and last time are kept and shown.
+      const repeated = events.length === 0 ? this.book.forChair(chairId).find((a) => a.condition === change.condition) : undefined;
+      if (repeated) {
+        this.store.alarms.update(repeated);
+        this.hub.emit('alarm', { chairId, alarm: repeated, change: 'repeated' });
+      }
     }
   }
 

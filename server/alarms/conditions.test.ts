@@ -559,7 +559,7 @@ describe('breaks: break-violation and break-overdue', () => {
 });
 
 describe('the session end', () => {
-  it('clears every condition but the device incidents (seq-gap, refused-messages)', () => {
+  it('clears every condition but those of the device itself (seq-gap, refused-messages, battery-low)', () => {
     const c = inSession();
     c.onBreak(true, 0);
     feed(c, 0, 40 * S, { hz: HIGH, battery: 10 });
@@ -575,11 +575,12 @@ describe('the session end', () => {
     for (const cond of before) expect(c.isOn(cond), cond).toBe(true);
 
     const changes = c.session(false, MIN);
-    const cleared = before.filter((cond) => cond !== 'seq-gap' && cond !== 'refused-messages');
+    const device: Condition[] = ['seq-gap', 'refused-messages', 'battery-low'];
+    const cleared = before.filter((cond) => !device.includes(cond));
     expect(changes.map((ch) => ch.condition).sort()).toEqual([...cleared].sort());
     expect(changes.every((ch) => !ch.on && ch.at === MIN && ch.detail === 'the session ended')).toBe(true);
     for (const cond of cleared) expect(c.isOn(cond), cond).toBe(false);
-    expect(c.isOn('seq-gap') && c.isOn('refused-messages')).toBe(true);
+    for (const cond of device) expect(c.isOn(cond), cond).toBe(true);
   });
 
   it('opening a session changes nothing by itself', () => {
@@ -632,5 +633,15 @@ describe('outside a session', () => {
     c.session(true, 60 * S);
     expect(brief(wait(c, 60 * S, 60 * S + TIMING.silentMs - STEP))).toEqual([]);
     expect(brief(c.tick(60 * S + TIMING.silentMs))).toEqual([on(60 * S + TIMING.silentMs, 'device-silent')]);
+  });
+});
+
+describe('after a restart', () => {
+  it('a condition assumed from an alarm still open can clear: battery charged, a held finding let go after its hold', () => {
+    const c = inSession();
+    c.assume('battery-low', 0);
+    c.assume('seq-gap', 0);
+    expect(brief(feed(c, 0, S, { hz: IN, battery: 90 }))).toContainEqual(off(0, 'battery-low'));
+    expect(brief(c.tick(TIMING.holdMs))).toContainEqual(off(TIMING.holdMs, 'seq-gap'));
   });
 });

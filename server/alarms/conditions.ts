@@ -34,6 +34,11 @@ export const TIMING = {
  * breaks report. Each condition turns on and off with hysteresis or a hold time, so a value
  * hovering at a threshold raises one alarm, not hundreds. Pure: every input carries its time.
  */
+/** Conditions of the handpiece itself: they outlive a session. */
+const DEVICE_CONDITIONS: ReadonlySet<Condition> = new Set(['seq-gap', 'refused-messages', 'battery-low']);
+/** Conditions that hold for a while after they were last seen. */
+const HELD: ReadonlySet<Condition> = new Set(['seq-gap', 'refused-messages', 'overwork', 'postpone-limit', 'over-target']);
+
 export class ChairConditions {
   readonly #on = new Map<Condition, number>();
   /** Running time out of band (margin included) since an out-of-band sample, reset well inside the band. */
@@ -57,6 +62,12 @@ export class ChairConditions {
     return this.#on.has(condition);
   }
 
+  /** After a restart: an alarm still open says its condition held, last seen at `at`. */
+  assume(condition: Condition, at: number): void {
+    this.#on.set(condition, at);
+    if (HELD.has(condition)) this.#heldSince.set(condition, at);
+  }
+
   session(open: boolean, at: number): ConditionChange[] {
     this.#inSession = open;
     if (open) {
@@ -65,14 +76,15 @@ export class ChairConditions {
       if (!this.#online) this.#offlineSince = at;
       return [];
     }
-    // A session over: what it was about is over with it; device incidents stay. The time counted
+    // A session over: what it was about is over with it; what belongs to the device stays. The time counted
     // towards cycle-out-of-band and break-overdue goes too, or the next sample would raise them again.
     this.#outOfBandMs = 0;
     this.#outOfBandEpisode = false;
     this.#inBandMs = 0;
+    this.#onBreak = false;
     this.#runningOnBreakSince = null;
     return [...this.#on.keys()]
-      .filter((c) => c !== 'seq-gap' && c !== 'refused-messages')
+      .filter((c) => !DEVICE_CONDITIONS.has(c))
       .flatMap((c) => this.#set(c, false, at, 'the session ended'));
   }
 

@@ -43,15 +43,18 @@ export class BreakService {
     this.engine = new BreakEngine(policy, localDay, Math.max(ORDER_GRACE_MS, 50 * clock.scale));
     for (const { operatorId, state } of store.breaks.states()) this.engine.restore(operatorId, state);
     for (const session of store.sessions.listOpen()) this.#operatorOf.set(session.chairId, session.operatorId);
-    // A break that was running when the server stopped is enforced again at once.
+    // A break that was running when the server stopped is enforced again at once (or ends, if it is over).
+    this.#handle(this.engine.tick(clock.now()));
     for (const [chairId, operatorId] of this.#operatorOf) this.#enforce(chairId, this.engine.view(operatorId, clock.now()));
 
     hub.on('sample', (s) => this.#apply(s.chairId, (op) => this.engine.sample(op, s.madeAt, s.running)));
     hub.on('dots', ({ chairId, dots }) =>
       this.#apply(chairId, (op) => {
         const events: EngineEvent[] = [];
+        const open = store.sessions.openForChair(chairId)?.id;
         for (const dot of dots) {
-          if (dot.sessionId === null) continue;
+          // A dot of an earlier session, resent late, is not this operator's work now.
+          if (dot.sessionId === null || dot.sessionId !== open) continue;
           const verdict = this.engine.dot(op, dot.madeAt);
           if (verdict.violation) store.breaks.flagViolation(dot, op);
           events.push(...verdict.events);
@@ -116,10 +119,14 @@ export class BreakService {
     if (events.length === 0) return;
     const touched = new Set<string>();
     for (const event of events) {
-      const chairId = this.#chairOf(event.operatorId);
+      // An operator is normally at one chair; at two (two sessions open), the break holds at both.
+      const chairs = this.#chairsOf(event.operatorId);
+      const chairId = chairs[0];
       const logged = this.store.breaks.addEvent({ ...event, chairId: chairId ?? null });
       touched.add(event.operatorId);
-      if (chairId && event.type !== 'warning' && event.type !== 'natural') this.#enforce(chairId, this.engine.view(event.operatorId, event.at));
+      if (event.type !== 'warning' && event.type !== 'natural') {
+        for (const chair of chairs) this.#enforce(chair, this.engine.view(event.operatorId, event.at));
+      }
       this.hub.emit('break', logged);
       if (event.type !== 'warning') this.log.info({ operatorId: event.operatorId, chairId, type: event.type, kind: event.kind }, 'break');
     }
@@ -132,9 +139,8 @@ export class BreakService {
     else this.registry.release(chairId, InhibitReason.break);
   }
 
-  #chairOf(operatorId: string): string | undefined {
-    for (const [chairId, op] of this.#operatorOf) if (op === operatorId) return chairId;
-    return undefined;
+  #chairsOf(operatorId: string): string[] {
+    return [...this.#operatorOf].filter(([, op]) => op === operatorId).map(([chairId]) => chairId);
   }
 
   #save(operatorIds: readonly string[]): void {

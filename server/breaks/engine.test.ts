@@ -617,3 +617,24 @@ describe('break engine: persistence', () => {
     expect(engine.exportState('nobody')).toBeUndefined();
   });
 });
+
+describe('break engine: late and postponed', () => {
+  it('a postponed micro-pause never puts off the rest: the rest starts when its needle time is up', () => {
+    // Micro-pause after 25 min of work, rest after 28: the micro-pause put off by 5 min would pass the rest.
+    const engine = engineWith({ ...defaultBreakPolicy, restEveryMs: 28 * MIN });
+    work(engine, 'ana', 0, 1501);
+    expect(engine.view('ana', 1500 * S).current?.kind).toBe('micro');
+    expect(engine.postpone('ana', 1500 * S).result).toEqual({ ok: true, byMs: 5 * MIN });
+    const next = work(engine, 'ana', 1501, 1900).find((e) => e.type === 'break')!;
+    expect(seen([next])).toEqual([ev(1680, 'break', 'rest', 10 * MIN)]);
+  });
+
+  it('a dot delivered late does not take the engine back a day', () => {
+    const engine = new BreakEngine(defaultBreakPolicy, (at) => (at < 600 * S ? 'day-1' : 'day-2'));
+    work(engine, 'ana', 0, 700);
+    const today = engine.view('ana', 699 * S).needleMsToday;
+    expect(today).toBe(99 * S);
+    engine.dot('ana', 300 * S); // made yesterday, delivered now
+    expect(engine.view('ana', 699 * S).needleMsToday).toBe(today);
+  });
+});

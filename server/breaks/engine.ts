@@ -102,7 +102,8 @@ export class BreakEngine {
   /** A dot the operator made; during a break it is a violation. Says whether it was. */
   dot(operatorId: string, at: number): { violation: boolean; events: EngineEvent[] } {
     const op = this.#state(operatorId, at);
-    this.#evaluate(operatorId, op, at);
+    // A dot delivered late does not take the engine's time back (a day back, a break back).
+    this.#evaluate(operatorId, op, Math.max(at, op.lastAt ?? at));
     // A dot made before the break began (delivered late), or while the order was on its way, is no violation.
     const current = op.current && at >= op.current.startedAt + this.graceMs ? op.current : null;
     if (current) {
@@ -228,11 +229,17 @@ export class BreakEngine {
   /** The coming break: a postponed one at its moment, else whichever of micro and rest needs less work. */
   #next(op: OperatorState): { kind: BreakKind; workLeftMs: number | null; dueAt: number | null } | null {
     if (op.current) return null;
-    if (op.pending?.dueAt != null) return { kind: op.pending.kind, workLeftMs: null, dueAt: op.pending.dueAt };
     const microLeft = this.policy.microEveryMs - op.sinceMicro;
     const restLeft = this.policy.restEveryMs - op.sinceRest;
+    // A postponed break comes at its moment, unless the rest falls due first: putting off a
+    // micro-pause never puts off the rest.
+    if (op.pending?.dueAt != null && (op.pending.kind === 'rest' || restLeft > 0)) {
+      return { kind: op.pending.kind, workLeftMs: null, dueAt: op.pending.dueAt };
+    }
     // A rest break due as soon as the micro-pause takes its place: it is the longer rest.
-    return restLeft <= microLeft ? { kind: 'rest', workLeftMs: restLeft, dueAt: null } : { kind: 'micro', workLeftMs: microLeft, dueAt: null };
+    return restLeft <= microLeft || restLeft <= 0
+      ? { kind: 'rest', workLeftMs: restLeft, dueAt: null }
+      : { kind: 'micro', workLeftMs: microLeft, dueAt: null };
   }
 
   #evaluate(operatorId: string, op: OperatorState, at: number): void {

@@ -115,7 +115,7 @@ export class ChairBoard {
   #load(chairId: string): void {
     const chair = this.store.chairs.get(chairId);
     if (!chair) return;
-    const device = this.store.devices.list().find((d) => d.chairId === chairId);
+    const device = this.store.devices.active(chairId);
     const previous = this.#chairs.get(chairId);
     const live: LiveChair = {
       id: chair.id,

@@ -46,6 +46,8 @@ export interface LiveEvents {
   guidance: GuidanceEvent;
   /** The break engine decided something about an operator (logged already). */
   break: BreakEvent;
+  /** A clinic setting the screens show changed (the alarm sound): browsers take a fresh snapshot. */
+  settings: Record<string, never>;
   /** An alarm changed (stored already). */
   alarm: { chairId: string; alarm: AlarmView; change: AlarmChange };
 }

@@ -138,6 +138,20 @@ describe('the live channel under load', () => {
   });
 });
 
+describe('settings the screens show', () => {
+  it('after such a setting changes, every browser gets a fresh snapshot', async () => {
+    const { board } = fakeBoard();
+    const live = channel(board);
+    const browser = new FakeBrowser();
+    connect(live, browser);
+    const snapshots = () => browser.received.filter((m) => m.type === 'snapshot').length;
+    expect(snapshots()).toBe(1);
+    live.resynchronise();
+    await sleep(30);
+    expect(snapshots()).toBe(2);
+  });
+});
+
 describe('plans on the live channel', () => {
   const plansSent = (browser: FakeBrowser) =>
     browser.received.flatMap((m) => (m.type === 'plans' ? m.plans : m.type === 'snapshot' ? Object.values(m.plans) : [])).map((p) => p.updatedAt);

@@ -96,6 +96,11 @@ export class LiveChannel {
     };
   }
 
+  /** Every browser gets a fresh snapshot on the next tick (a setting they show changed). */
+  resynchronise(): void {
+    for (const client of this.#clients) client.stale = true;
+  }
+
   get clientCount(): number {
     return this.#clients.size;
   }

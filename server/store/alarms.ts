@@ -51,6 +51,10 @@ export function alarmStore(db: Db) {
       upsert.run({ ...alarm, conditionActive: alarm.conditionActive ? 1 : 0, escalated: alarm.escalated ? 1 : 0 });
       insertEvent.run(alarm.id, event.change, event.at, event.by, event.detail);
     }),
+    /** Saves the alarm as it is now, without an event: a repeat of its condition. */
+    update(alarm: AlarmView): void {
+      upsert.run({ ...alarm, conditionActive: alarm.conditionActive ? 1 : 0, escalated: alarm.escalated ? 1 : 0 });
+    },
     open: (): AlarmView[] => open.all().map(view),
     lastId: (): number => lastId.get()?.id ?? 0,
     events: (alarmId: number): AlarmEvent[] => events.all(alarmId),

@@ -39,6 +39,9 @@ export function deviceStore(db: Db) {
   const revoke = db.prepare('UPDATE devices SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL');
   const setToken = db.prepare('UPDATE devices SET token_hash = ? WHERE id = ? AND revoked_at IS NULL');
   const all = db.prepare<[], Device>(`SELECT ${columns} FROM devices ORDER BY key`);
+  const activeAtChair = db.prepare<[string], Device>(
+    `SELECT ${columns} FROM devices WHERE chair_id = ? AND revoked_at IS NULL ORDER BY key DESC LIMIT 1`,
+  );
   const hello = db.prepare('UPDATE devices SET fw = ?, last_address = ?, last_seen_at = ? WHERE key = ?');
   const seen = db.prepare('UPDATE devices SET last_seen_at = ? WHERE key = ?');
   const incidents = db.prepare<[number, number], DeviceIncident>(
@@ -55,6 +58,8 @@ export function deviceStore(db: Db) {
     get: (id: string): Device | undefined => byId.get(id),
     tokenHash: (id: string): Buffer | undefined => tokenHashById.get(id)?.tokenHash,
     list: (): Device[] => all.all(),
+    /** The chair's handpiece in service: the newest one not revoked. */
+    active: (chairId: string): Device | undefined => activeAtChair.get(chairId),
     recordHello(key: number, fw: string | null, address: string | null, now: number): void {
       hello.run(fw, address, now, key);
     },

@@ -46,6 +46,7 @@ export function alarmRoutes(deps: ApiDeps) {
       const settings = await readBody(c, alarmSettings);
       alarmSetting(store.settings).save(settings);
       alarms.settings = settings;
+      deps.hub.emit('settings', {});
       recordAudit(deps, c, 'alarms.settings', null, settings);
       return c.json(settings);
     })
