@@ -1,38 +1,17 @@
-import { mkdirSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { alarmSettings, CONDITIONS, defaultAlarmSettings, type AlarmChange, type AlarmView, type Condition } from '../../server/protocol/alarms.ts';
-import { launchBrowser, signIn } from '../helpers/browser.ts';
+import { signIn } from '../helpers/browser.ts';
+import { browserSuite, screenshots, webRoot } from '../helpers/browser-suite.ts';
 import { startTestServer, type TestServer } from '../helpers/server.ts';
 
-const webRoot = fileURLToPath(new URL('../../web/build', import.meta.url));
-const screenshots = fileURLToPath(new URL('../../docs/screenshots', import.meta.url));
 
 const MIN = 60_000;
 
-let browser: Browser;
+const suite = browserSuite();
 let server: TestServer;
-const contexts: Array<{ close(): Promise<void> }> = [];
-
-beforeAll(async () => {
-  browser = await launchBrowser();
-  mkdirSync(screenshots, { recursive: true });
-});
-afterAll(async () => {
-  await browser.close();
-});
 afterEach(async () => {
-  for (const c of contexts.splice(0)) await c.close();
   await server.dispose();
 });
-
-/** A laptop-sized window, the supervisor's. */
-async function newPage(): Promise<Page> {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
-  contexts.push(context);
-  return context.newPage();
-}
 
 async function storedSettings() {
   const response = await server.request('GET', '/api/alarms/settings');
@@ -100,7 +79,7 @@ describe('the alarm desk in Chromium', () => {
   it('the history counts alarms per condition per day, lists them newest first, filters by condition and opens a timeline', async () => {
     server = await startTestServer({ webRoot });
     // Signed in first: once people exist the sign-in page offers a second "Sign in…" button.
-    const page = await newPage();
+    const page = await suite.page();
     await signIn(page, server.url, '/');
     const chair1 = await server.api.createChair('Chair 1');
     const chair2 = await server.api.createChair('Chair 2');
@@ -246,7 +225,7 @@ describe('the alarm desk in Chromium', () => {
 
   it('the alarm settings form refuses an escalation delay below its minimum next to the field, and saves valid settings', async () => {
     server = await startTestServer({ webRoot });
-    const page = await newPage();
+    const page = await suite.page();
     await signIn(page, server.url, '/setup');
     const form = page.getByRole('form', { name: 'Alarms', exact: true });
     const audible = form.getByLabel('Audible cue on the tablets');

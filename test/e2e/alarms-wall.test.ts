@@ -1,46 +1,26 @@
-import { mkdirSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, signIn } from '../helpers/browser.ts';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { browserSuite, screenshots, webRoot } from '../helpers/browser-suite.ts';
 import { RawDevice, tel } from '../helpers/raw-device.ts';
 import { chairWithDevice, startTestServer, type TestServer } from '../helpers/server.ts';
 
-const webRoot = fileURLToPath(new URL('../../web/build', import.meta.url));
-const screenshots = fileURLToPath(new URL('../../docs/screenshots', import.meta.url));
 
-let browser: Browser;
-const cleanup: Array<() => Promise<unknown> | unknown> = [];
-beforeAll(async () => {
-  browser = await launchBrowser();
-  mkdirSync(screenshots, { recursive: true });
-});
-afterAll(async () => {
-  await browser.close();
-});
-afterEach(async () => {
-  for (const step of cleanup.splice(0).reverse()) await step();
-});
+const suite = browserSuite();
+const cleanup = suite.cleanup;
 
-async function view(server: TestServer, path: string, viewport = { width: 1280, height: 800 }): Promise<Page> {
-  const context = await browser.newContext({ viewport });
-  cleanup.push(() => context.close());
-  const page = await context.newPage();
-  await signIn(page, server.url, path);
-  return page;
-}
+const view = (server: TestServer, path: string, viewport?: { width: number; height: number }) => suite.signedIn(server.url, path, viewport);
 
 describe('alarms on the wall and the tablet, in Chromium', () => {
   it('a high alarm on one chair moves it to the top of the wall; acknowledging it in one browser updates every open view', async () => {
     const clock = { t: Date.UTC(2026, 10, 26, 11), now() { return this.t; }, scale: 1 };
     const server = await startTestServer({ webRoot, clock, alarms: { tickMs: 5 } });
-    cleanup.push(() => server.dispose());
+    cleanup(() => server.dispose());
     const chairs = [];
     for (const name of ['Chair 1', 'Chair 2', 'Chair 3']) {
       const ids = await chairWithDevice(server.api, name);
       await server.api.startSession({ chairId: ids.chairId, operatorId: `op-${name.slice(-1)}`, patientRef: `P-${name.slice(-1)}` });
       const { device } = await RawDevice.hello(server.deviceUrl, ids.deviceId, ids.token);
-      cleanup.push(() => device.close());
+      cleanup(() => device.close());
       device.send(tel(1, { ts: clock.t, cycleHz: 125, running: true }));
       await device.acked(1);
       chairs.push({ ...ids, device });

@@ -1,40 +1,19 @@
-import { mkdirSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { BreakEngine, localDay, type EngineEvent, type OperatorState } from '../../server/breaks/engine.ts';
 import { breakPolicy, defaultBreakPolicy, type BreakEvent } from '../../server/protocol/breaks.ts';
-import { launchBrowser, signIn } from '../helpers/browser.ts';
+import { signIn } from '../helpers/browser.ts';
+import { browserSuite, screenshots, webRoot } from '../helpers/browser-suite.ts';
 import { startTestServer, tempDir, type TestServer } from '../helpers/server.ts';
 
-const webRoot = fileURLToPath(new URL('../../web/build', import.meta.url));
-const screenshots = fileURLToPath(new URL('../../docs/screenshots', import.meta.url));
 
 const MIN = 60_000;
 const HOUR = 60 * MIN;
 
-let browser: Browser;
+const suite = browserSuite();
 let server: TestServer;
-const contexts: Array<{ close(): Promise<void> }> = [];
-
-beforeAll(async () => {
-  browser = await launchBrowser();
-  mkdirSync(screenshots, { recursive: true });
-});
-afterAll(async () => {
-  await browser.close();
-});
 afterEach(async () => {
-  for (const c of contexts.splice(0)) await c.close();
   await server.dispose();
 });
-
-/** A laptop-sized window, the supervisor's. */
-async function newPage(): Promise<Page> {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
-  contexts.push(context);
-  return context.newPage();
-}
 
 async function storedPolicy() {
   const response = await server.request('GET', '/api/breaks/policy');
@@ -83,7 +62,7 @@ function workedToday(now: number): { events: EngineEvent[]; state: OperatorState
 describe('the break desk in Chromium', () => {
   it("the supervisor's break policy form refuses a rest break shorter than the micro-pause next to the field, and saves a valid policy", async () => {
     server = await startTestServer({ webRoot });
-    const page = await newPage();
+    const page = await suite.page();
     await signIn(page, server.url, '/setup');
     const form = page.getByRole('form', { name: 'Break policy' });
     // The form shows the defaults in minutes and seconds.
@@ -184,7 +163,7 @@ describe('the break desk in Chromium', () => {
       'natural:micro', 'warning:micro', 'warning:micro', 'break:micro', 'override:micro',
     ]);
 
-    const page = await newPage();
+    const page = await suite.page();
     await signIn(page, server.url, '/operators/op-7');
     await expect.poll(() => page.getByRole('heading', { level: 1 }).innerText()).toBe('Operator op-7');
 

@@ -1,43 +1,25 @@
-import { mkdirSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import type { Browser } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { defaultBreakPolicy } from '../../server/protocol/breaks.ts';
-import { launchBrowser, signIn } from '../helpers/browser.ts';
+import { browserSuite, screenshots, webRoot } from '../helpers/browser-suite.ts';
 import { RawDevice, tel } from '../helpers/raw-device.ts';
 import { chairWithDevice, startTestServer } from '../helpers/server.ts';
 
-const webRoot = fileURLToPath(new URL('../../web/build', import.meta.url));
-const screenshots = fileURLToPath(new URL('../../docs/screenshots', import.meta.url));
 
-let browser: Browser;
-const cleanup: Array<() => Promise<unknown> | unknown> = [];
-beforeAll(async () => {
-  browser = await launchBrowser();
-  mkdirSync(screenshots, { recursive: true });
-});
-afterAll(async () => {
-  await browser.close();
-});
-afterEach(async () => {
-  for (const step of cleanup.splice(0).reverse()) await step();
-});
+const suite = browserSuite();
+const cleanup = suite.cleanup;
 
 describe('a break on the operator\'s tablet, in Chromium', () => {
   it('the tablet warns, then turns into the full-screen break countdown while the handpiece is inhibited, and returns to the session after release', async () => {
     // The server's clock is the test's: needle time is fed a second at a time, as fast as it goes.
     const clock = { t: Date.UTC(2026, 10, 26, 9), now() { return this.t; }, scale: 1 };
     const server = await startTestServer({ webRoot, clock, breaks: { tickMs: 5 } });
-    cleanup.push(() => server.dispose());
+    cleanup(() => server.dispose());
     const ids = await chairWithDevice(server.api, 'Chair 4');
     await server.api.startSession({ chairId: ids.chairId, operatorId: 'op-ana', patientRef: 'P-0311' });
     const { device } = await RawDevice.hello(server.deviceUrl, ids.deviceId, ids.token);
-    cleanup.push(() => device.close());
+    cleanup(() => device.close());
 
-    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
-    cleanup.push(() => context.close());
-    const tablet = await context.newPage();
-    await signIn(tablet, server.url, `/chairs/${ids.chairId}`);
+    const tablet = await suite.signedIn(server.url, `/chairs/${ids.chairId}`);
 
     const start = clock.t;
     // The first sample alone, on time: the server reads the device's clock from it.
@@ -78,11 +60,11 @@ describe('a break on the operator\'s tablet, in Chromium', () => {
   it('the operator postpones the break from the tablet: the handpiece is released at once and the postpone is audited', async () => {
     const clock = { t: Date.UTC(2026, 10, 26, 9), now() { return this.t; }, scale: 1 };
     const server = await startTestServer({ webRoot, clock, breaks: { tickMs: 5 } });
-    cleanup.push(() => server.dispose());
+    cleanup(() => server.dispose());
     const ids = await chairWithDevice(server.api, 'Chair 2');
     await server.api.startSession({ chairId: ids.chairId, operatorId: 'op-ben', patientRef: 'P-0400' });
     const { device } = await RawDevice.hello(server.deviceUrl, ids.deviceId, ids.token);
-    cleanup.push(() => device.close());
+    cleanup(() => device.close());
     const start = clock.t;
     device.send(tel(1, { ts: start, running: true }));
     await device.acked(1);
@@ -94,10 +76,7 @@ describe('a break on the operator\'s tablet, in Chromium', () => {
     }
     await device.next('inhibit');
 
-    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
-    cleanup.push(() => context.close());
-    const tablet = await context.newPage();
-    await signIn(tablet, server.url, `/chairs/${ids.chairId}`);
+    const tablet = await suite.signedIn(server.url, `/chairs/${ids.chairId}`);
     await tablet.getByRole('button', { name: 'Postpone (2 left)' }).click();
     await device.next('release');
     await expect.poll(() => tablet.getByTestId('break-view').count()).toBe(0);

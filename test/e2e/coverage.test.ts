@@ -1,28 +1,13 @@
-import { mkdirSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { Simulator } from '../../device-sim/simulator.ts';
 import { planView, treatmentView, type PlanRegion } from '../../server/protocol/plan.ts';
-import { launchBrowser, signIn } from '../helpers/browser.ts';
+import { browserSuite, screenshots, webRoot } from '../helpers/browser-suite.ts';
 import { ADMIN_TOKEN, startTestServer, type TestServer } from '../helpers/server.ts';
 
-const webRoot = fileURLToPath(new URL('../../web/build', import.meta.url));
-const screenshots = fileURLToPath(new URL('../../docs/screenshots', import.meta.url));
 
-let browser: Browser;
-const cleanup: Array<() => Promise<unknown> | unknown> = [];
-
-beforeAll(async () => {
-  browser = await launchBrowser();
-  mkdirSync(screenshots, { recursive: true });
-});
-afterAll(async () => {
-  await browser.close();
-});
-afterEach(async () => {
-  for (const step of cleanup.splice(0).reverse()) await step();
-});
+const suite = browserSuite();
+const cleanup = suite.cleanup;
 
 /** A short plan a simulated handpiece finishes in seconds: three regions with work, the rest left out. */
 async function smallPlan(server: TestServer, patientRef: string) {
@@ -52,14 +37,11 @@ const paintedCells = (p: Page) =>
 describe('coverage against the plan, live in Chromium', () => {
   it('a session started on the tablet with the patient\'s plan fills the heatmap as the handpiece works, and a region pushed over target turns the over-target colour', async () => {
     const server = await startTestServer({ webRoot });
-    cleanup.push(() => server.dispose());
+    cleanup(() => server.dispose());
     const chair = await server.api.createChair('Chair 1');
     const plan = await smallPlan(server, 'P-0142');
 
-    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
-    cleanup.push(() => context.close());
-    const tablet = await context.newPage();
-    await signIn(tablet, server.url, `/chairs/${chair.id}`);
+    const tablet = await suite.signedIn(server.url, `/chairs/${chair.id}`);
 
     // The operator starts the session; the patient's code brings up the treatment's plans.
     await tablet.getByLabel('Operator').fill('op-ana');
@@ -72,7 +54,7 @@ describe('coverage against the plan, live in Chromium', () => {
     const simulator = await Simulator.start({
       serverUrl: server.url, adminToken: ADMIN_TOKEN, chairs: 1, speed: 25, seed: 3, scenario: 'steady', tickMs: 50,
     });
-    cleanup.push(() => simulator.stop());
+    cleanup(() => simulator.stop());
 
     // The handpiece works the plan: each region reaches its target and reads on target.
     const level = (region: string) => tablet.locator(`[data-fill="${region}"]`).getAttribute('data-level');
@@ -104,16 +86,13 @@ describe('coverage against the plan, live in Chromium', () => {
 
   it('the heatmap mid-session, for the docs', async () => {
     const server = await startTestServer({ webRoot });
-    cleanup.push(() => server.dispose());
+    cleanup(() => server.dispose());
     const simulator = await Simulator.start({
       serverUrl: server.url, adminToken: ADMIN_TOKEN, chairs: 1, speed: 400, seed: 8, scenario: 'steady', startSessions: true, tickMs: 50,
     });
-    cleanup.push(() => simulator.stop());
+    cleanup(() => simulator.stop());
     const [chair] = await server.api.chairs();
-    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
-    cleanup.push(() => context.close());
-    const tablet = await context.newPage();
-    await signIn(tablet, server.url, `/chairs/${chair!.id}`);
+    const tablet = await suite.signedIn(server.url, `/chairs/${chair!.id}`);
     await expect.poll(() => tablet.locator('[data-fill="temporal-right"]').getAttribute('data-level'), { timeout: 60_000 }).toBe('on');
     await tablet.getByRole('button', { name: 'Frontal', exact: true }).click();
     await expect.poll(() => tablet.locator('[data-fill="frontal"]').getAttribute('data-level'), { timeout: 60_000 }).toBe('under');

@@ -1,51 +1,30 @@
-import { mkdirSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { Simulator } from '../../device-sim/simulator.ts';
-import { launchBrowser, signIn } from '../helpers/browser.ts';
+import { browserSuite, screenshots, webRoot } from '../helpers/browser-suite.ts';
 import { freePort } from '../helpers/child-server.ts';
 import { dot, RawDevice, tel } from '../helpers/raw-device.ts';
 import { ADMIN_TOKEN, chairWithDevice, startTestServer, tempDir, waitFor, type TestServer } from '../helpers/server.ts';
 
-const webRoot = fileURLToPath(new URL('../../web/build', import.meta.url));
-const screenshots = fileURLToPath(new URL('../../docs/screenshots', import.meta.url));
 
-let browser: Browser;
-const cleanup: Array<() => Promise<unknown> | unknown> = [];
-
-beforeAll(async () => {
-  browser = await launchBrowser();
-  mkdirSync(screenshots, { recursive: true });
-});
-afterAll(async () => {
-  await browser.close();
-});
-afterEach(async () => {
-  for (const step of cleanup.splice(0).reverse()) await step();
-});
+const suite = browserSuite();
+const cleanup = suite.cleanup;
 
 async function server(options: Parameters<typeof startTestServer>[0] = {}): Promise<TestServer> {
   const started = await startTestServer({ webRoot, ...options });
-  cleanup.push(() => started.close().catch(() => {}));
+  cleanup(() => started.close().catch(() => {}));
   return started;
 }
 
-async function page(target: TestServer, path: string, viewport = { width: 1280, height: 800 }): Promise<Page> {
-  const context = await browser.newContext({ viewport });
-  cleanup.push(() => context.close());
-  const p = await context.newPage();
-  await signIn(p, target.url, path);
-  return p;
-}
+const page = (target: TestServer, path: string, viewport?: { width: number; height: number }): Promise<Page> => suite.signedIn(target.url, path, viewport);
 
 const text = (p: Page, selector: string) => p.locator(selector).first().innerText();
 
 describe('the dashboard in Chromium', () => {
   it('an unsigned browser is sent to sign-in, and a wrong token is refused next to the field', async () => {
     const target = await server();
-    const context = await browser.newContext();
-    cleanup.push(() => context.close());
+    const context = await suite.browser.newContext();
+    cleanup(() => context.close());
     const p = await context.newPage();
     await p.goto(`${target.url}/`);
     await p.waitForURL(/\/sign-in/);
@@ -62,7 +41,7 @@ describe('the dashboard in Chromium', () => {
       serverUrl: target.url, adminToken: ADMIN_TOKEN, chairs: 16, speed: 4, seed: 5, scenario: 'steady',
       startSessions: true, telHz: 10, tickMs: 50,
     });
-    cleanup.push(() => simulator.stop());
+    cleanup(() => simulator.stop());
     const wall = await page(target, '/', { width: 1920, height: 1080 });
     await expect.poll(() => wall.getByTestId('chair-card').count()).toBe(16);
     const totals = async () => (await wall.getByTestId('dots-total').allInnerTexts()).map((t) => Number(t.replace(/,/g, '')));
@@ -85,7 +64,7 @@ describe('the dashboard in Chromium', () => {
     const ids = await chairWithDevice(target.api, 'Chair 1');
     await target.api.startSession({ chairId: ids.chairId, operatorId: 'op-7', patientRef: 'P-0042' });
     const { device } = await RawDevice.hello(target.deviceUrl, ids.deviceId, ids.token);
-    cleanup.push(() => device.close());
+    cleanup(() => device.close());
     const tablet = await page(target, `/chairs/${ids.chairId}`);
 
     device.send(tel(1, { cycleHz: 137.4, needles: 3 }));
@@ -115,7 +94,7 @@ describe('the dashboard in Chromium', () => {
     const simulator = await Simulator.start({
       serverUrl: target.url, adminToken: ADMIN_TOKEN, chairs: 1, speed: 3, seed: 2, scenario: 'steady', startSessions: true, telHz: 20,
     });
-    cleanup.push(() => simulator.stop());
+    cleanup(() => simulator.stop());
     const [chair] = simulator.chairs;
     const tablet = await page(target, `/chairs/${chair!.chairId}`);
     await tablet.locator('[data-region="crown"]').click();
@@ -165,7 +144,7 @@ describe('the dashboard in Chromium', () => {
     // And the data flows again: a device's dot after the restart shows up.
     await target.api.startSession({ chairId: ids.chairId, operatorId: 'op-1', patientRef: 'P-1' });
     const { device } = await RawDevice.hello(target.deviceUrl, ids.deviceId, ids.token);
-    cleanup.push(() => device.close());
+    cleanup(() => device.close());
     device.send(dot(1));
     await expect.poll(() => text(wall, '[data-testid="dots-total"]')).toBe('1');
   });

@@ -1,38 +1,18 @@
-import { mkdirSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { afterEach, describe, expect, it } from 'vitest';
 import { isOnScalp } from '../../server/scalp/regions.ts';
 import { standardArea, templateRegion } from '../../server/plans/templates.ts';
 import { planView, treatmentView, type PlanView } from '../../server/protocol/plan.ts';
-import { launchBrowser, signIn } from '../helpers/browser.ts';
+import { signIn } from '../helpers/browser.ts';
+import { browserSuite, screenshots, webRoot } from '../helpers/browser-suite.ts';
 import { startTestServer, type TestServer } from '../helpers/server.ts';
 
-const webRoot = fileURLToPath(new URL('../../web/build', import.meta.url));
-const screenshots = fileURLToPath(new URL('../../docs/screenshots', import.meta.url));
 
-let browser: Browser;
+const suite = browserSuite();
 let server: TestServer;
-const contexts: Array<{ close(): Promise<void> }> = [];
-
-beforeAll(async () => {
-  browser = await launchBrowser();
-  mkdirSync(screenshots, { recursive: true });
-});
-afterAll(async () => {
-  await browser.close();
-});
 afterEach(async () => {
-  for (const c of contexts.splice(0)) await c.close();
   await server.dispose();
 });
-
-/** A laptop-sized window, the supervisor's. */
-async function newPage(): Promise<Page> {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
-  contexts.push(context);
-  return context.newPage();
-}
 
 async function storedPlan(id: string): Promise<PlanView> {
   const response = await server.request('GET', `/api/plans/${id}`);
@@ -54,7 +34,7 @@ describe('treatment plans in Chromium', () => {
     const planId = treatmentView.parse(await created.json()).plans[0]!.id;
     const before = await storedPlan(planId);
 
-    const page = await newPage();
+    const page = await suite.page();
     await signIn(page, server.url, `/plans/${planId}`);
     await expect.poll(() => page.getByTestId('session').innerText()).toBe('Session 1 of 3');
 
@@ -87,7 +67,7 @@ describe('treatment plans in Chromium', () => {
 
   it('the new-treatment form refuses a patient name where the patient code goes, next to the field', async () => {
     server = await startTestServer({ webRoot });
-    const page = await newPage();
+    const page = await suite.page();
     await signIn(page, server.url, '/plans');
     await page.getByLabel('Patient code').fill('Jane Doe');
     await page.getByRole('button', { name: 'Create treatment' }).click();
@@ -100,7 +80,7 @@ describe('treatment plans in Chromium', () => {
   it('a supervisor creates a treatment, picks the fill-in template, places a strip scar and saves; the plan reloads with it', async () => {
     server = await startTestServer({ webRoot });
     await server.request('POST', '/api/people', { name: 'Sam', role: 'supervisor', secret: 'lead-of-the-floor' });
-    const page = await newPage();
+    const page = await suite.page();
     await page.goto(`${server.url}/sign-in?next=/plans`);
     await page.getByRole('button', { name: /^Sam/ }).click();
     await page.getByLabel('Password').fill('lead-of-the-floor');

@@ -1,29 +1,16 @@
-import type { Browser, Page } from 'playwright-core';
-import { fileURLToPath } from 'node:url';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser } from '../helpers/browser.ts';
+import type { Page } from 'playwright-core';
+import { afterEach, describe, expect, it } from 'vitest';
+import { browserSuite, webRoot } from '../helpers/browser-suite.ts';
 import { chairWithDevice, startTestServer, type TestServer } from '../helpers/server.ts';
 
-const webRoot = fileURLToPath(new URL('../../web/build', import.meta.url));
-let browser: Browser;
+const suite = browserSuite();
 let server: TestServer;
-const contexts: Array<{ close(): Promise<void> }> = [];
-
-beforeAll(async () => {
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser.close();
-});
 afterEach(async () => {
-  for (const c of contexts.splice(0)) await c.close();
   await server.dispose();
 });
 
 async function tablet(): Promise<Page> {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
-  contexts.push(context);
-  const page = await context.newPage();
+  const page = await suite.page();
   await page.goto(`${server.url}/sign-in`);
   return page;
 }
