@@ -272,4 +272,22 @@ describe('the alarm desk in Chromium', () => {
     await expect.poll(() => form.getByRole('status').count()).toBe(1);
     expect(await storedSettings()).toEqual(defaultAlarmSettings);
   });
+
+  it('the overwork threshold form shows the server\'s refusal of a factor below 1.2, and saves a valid one', async () => {
+    server = await startTestServer({ webRoot });
+    const page = await suite.page();
+    await signIn(page, server.url, '/setup');
+    const factor = page.getByLabel('Factor (×)');
+    await expect.poll(() => factor.inputValue()).toBe('2');
+    await factor.fill('1');
+    await page.getByRole('button', { name: 'Save thresholds' }).click();
+    await expect.poll(() => page.locator('[data-field="overworkFactor"]').innerText()).toBe('at least 1.2× the norm');
+    expect(await factor.getAttribute('aria-invalid')).toBe('true');
+    expect((await (await server.request('GET', '/api/guidance/settings')).json()).overworkFactor).toBe(2);
+
+    await factor.fill('1.5');
+    await page.getByRole('button', { name: 'Save thresholds' }).click();
+    await expect.poll(() => page.getByRole('status').filter({ hasText: 'Saved.' }).count()).toBe(1);
+    expect((await (await server.request('GET', '/api/guidance/settings')).json()).overworkFactor).toBe(1.5);
+  });
 });
