@@ -17,6 +17,7 @@ import { ChairBoard } from './live/chair-board.ts';
 import { LiveHub } from './live/hub.ts';
 import { defaultLiveChannel, LiveChannel, type LiveChannelOptions } from './live/live-channel.ts';
 import { silentLogger, type Logger } from './log.ts';
+import { DAY_MS } from './protocol/days.ts';
 import { MAX_FRAME_BYTES } from './protocol/v1.ts';
 import { defaultHeartbeat, Heartbeat, type HeartbeatOptions } from './sockets/heartbeat.ts';
 import { openStore, type Store } from './store/index.ts';
@@ -57,7 +58,6 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-const DAY_MS = 86_400_000;
 const CLOCK_KEY = 'clock.last';
 
 /**

@@ -5,7 +5,8 @@ import type { Logger } from '../log.ts';
 import type { BreakPolicy, FatigueView } from '../protocol/breaks.ts';
 import { InhibitReason } from '../protocol/v1.ts';
 import type { Store } from '../store/index.ts';
-import { BreakEngine, localDay, type EngineEvent, type PostponeResult } from './engine.ts';
+import { localDay } from '../protocol/days.ts';
+import { BreakEngine, type EngineEvent, type PostponeResult } from './engine.ts';
 
 export interface BreakServiceOptions {
   /** How often time is let pass in the engine (real ms), so that breaks end without a sample. */

@@ -1,3 +1,4 @@
+import { localDay } from '../protocol/days.ts';
 import type { BreakEventType, BreakKind, BreakPolicy, FatigueView } from '../protocol/breaks.ts';
 
 /** What the engine decided, at the moment it decided it. */
@@ -44,12 +45,6 @@ export type PostponeResult = { ok: true; byMs: number } | { ok: false; reason: s
 export const MAX_SAMPLE_GAP_MS = 5_000;
 /** What a supervisor's override of the daily or session limit grants. */
 export const LIMIT_OVERRIDE_MS = 60 * 60_000;
-
-/** The calendar day of a moment, in the edge box's own time zone. */
-export function localDay(at: number): string {
-  const d = new Date(at);
-  return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
-}
 
 function startOfNextDay(at: number): number {
   const d = new Date(at);

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { alarmSettings, CONDITIONS, defaultAlarmSettings, type AlarmChange, type AlarmView, type Condition } from '../../server/protocol/alarms.ts';
+import { localDay as dayOf } from '../../server/protocol/days.ts';
 import { signIn } from '../helpers/browser.ts';
 import { browserSuite, screenshots, webRoot } from '../helpers/browser-suite.ts';
 import { startTestServer, type TestServer } from '../helpers/server.ts';
@@ -17,12 +18,6 @@ async function storedSettings() {
   const response = await server.request('GET', '/api/alarms/settings');
   expect(response.status).toBe(200);
   return alarmSettings.parse(await response.json());
-}
-
-/** The calendar day of a moment in this machine's time zone (the server's and the browser's). */
-function dayOf(at: number): string {
-  const d = new Date(at);
-  return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
 }
 
 /**

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { BreakEngine, localDay, type EngineEvent, type OperatorState } from '../../server/breaks/engine.ts';
+import { BreakEngine, type EngineEvent, type OperatorState } from '../../server/breaks/engine.ts';
+import { localDay } from '../../server/protocol/days.ts';
 import { breakPolicy, defaultBreakPolicy, type BreakEvent } from '../../server/protocol/breaks.ts';
 import { signIn } from '../helpers/browser.ts';
 import { browserSuite, screenshots, webRoot } from '../helpers/browser-suite.ts';

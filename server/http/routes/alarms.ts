@@ -3,13 +3,12 @@ import { z } from 'zod';
 import { mayUseChair } from '../../auth/roles.ts';
 import { alarmSetting } from '../../alarms/settings.ts';
 import { alarmSettings, CONDITION_IDS, PRIORITIES, silenceBody, type AlarmHistory } from '../../protocol/alarms.ts';
+import { DAY_MS } from '../../protocol/days.ts';
 import { recordAudit } from '../audit-log.ts';
 import { readBody } from '../body.ts';
 import type { AppEnv } from '../caller-auth.ts';
 import type { ApiDeps } from '../deps.ts';
 import { ApiError } from '../errors.ts';
-
-const DAY_MS = 86_400_000;
 
 const historyQuery = z.object({
   days: z.coerce.number().int().min(1).max(90).default(7),

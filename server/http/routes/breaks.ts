@@ -1,15 +1,13 @@
 import { Hono, type Context } from 'hono';
 import { mayUseChair } from '../../auth/roles.ts';
 import { breakPolicySetting } from '../../breaks/policy.ts';
-import { localDay } from '../../breaks/engine.ts';
+import { DAY_MS, localDay } from '../../protocol/days.ts';
 import { breakPolicy, overrideBody, type OperatorHistory } from '../../protocol/breaks.ts';
 import { recordAudit } from '../audit-log.ts';
 import { readBody } from '../body.ts';
 import type { AppEnv } from '../caller-auth.ts';
 import type { ApiDeps } from '../deps.ts';
 import { ApiError } from '../errors.ts';
-
-const DAY_MS = 86_400_000;
 
 /** The clinic's break policy. */
 export function breakPolicyRoutes(deps: ApiDeps) {

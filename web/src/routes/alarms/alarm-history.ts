@@ -1,4 +1,5 @@
 import { CONDITIONS, CONDITION_IDS, PRIORITIES, PRIORITY_RANK, type AlarmEvent, type AlarmHistory, type AlarmView, type Condition, type Priority } from '$protocol/alarms';
+import { localDay as dayOf } from '$protocol/days';
 
 /** Pure helpers of the alarm history page: filters from the query, days as columns, words for changes. */
 
@@ -30,11 +31,6 @@ export function queryOf(f: Filters, days: number = f.days): string {
   return params.toString();
 }
 
-/** The calendar day of a moment in this screen's time zone, as the server writes it. */
-export function dayOf(at: number): string {
-  const d = new Date(at);
-  return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
-}
 
 export interface DayColumn {
   day: string;

@@ -1,12 +1,8 @@
 import { BREAK_LABEL, type BreakEvent, type BreakKind, type FatigueView } from '$protocol/breaks';
+import { localDay as dayOf } from '$protocol/days';
 
 /** Pure helpers of the operator's break history: days to chart, events in words. */
 
-/** The calendar day of a moment in this screen's time zone, as the server writes it. */
-export function dayOf(at: number): string {
-  const d = new Date(at);
-  return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
-}
 
 export interface ChartDay {
   day: string;
