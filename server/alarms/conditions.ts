@@ -40,7 +40,7 @@ const DEVICE_CONDITIONS: ReadonlySet<Condition> = new Set(['seq-gap', 'refused-m
 const HELD: ReadonlySet<Condition> = new Set(['seq-gap', 'refused-messages', 'overwork', 'postpone-limit', 'over-target']);
 
 export class ChairConditions {
-  readonly #on = new Map<Condition, number>();
+  readonly #on = new Set<Condition>();
   /** Running time out of band (margin included) since an out-of-band sample, reset well inside the band. */
   #outOfBandMs = 0;
   #outOfBandEpisode = false;
@@ -64,7 +64,7 @@ export class ChairConditions {
 
   /** After a restart: an alarm still open says its condition held, last seen at `at`. */
   assume(condition: Condition, at: number): void {
-    this.#on.set(condition, at);
+    this.#on.add(condition);
     if (HELD.has(condition)) this.#heldSince.set(condition, at);
   }
 
@@ -83,7 +83,7 @@ export class ChairConditions {
     this.#inBandMs = 0;
     this.#onBreak = false;
     this.#runningOnBreakSince = null;
-    return [...this.#on.keys()]
+    return [...this.#on]
       .filter((c) => !DEVICE_CONDITIONS.has(c))
       .flatMap((c) => this.#set(c, false, at, 'the session ended'));
   }
@@ -193,7 +193,7 @@ export class ChairConditions {
 
   #set(condition: Condition, on: boolean, at: number, detail: string): ConditionChange[] {
     if (this.#on.has(condition) === on) return [];
-    if (on) this.#on.set(condition, at);
+    if (on) this.#on.add(condition);
     else this.#on.delete(condition);
     return [{ condition, on, at, detail }];
   }

@@ -27,8 +27,8 @@ export const defaultBreakService: BreakServiceOptions = { tickMs: 250, saveEvery
  */
 export class BreakService {
   readonly engine: BreakEngine;
-  /** The operator working at each chair with an open session. */
-  readonly #operatorOf = new Map<string, string>();
+  /** The open session at each chair, and who works it. */
+  readonly #sessionAt = new Map<string, { sessionId: string; operatorId: string }>();
   readonly #timers: NodeJS.Timeout[] = [];
 
   constructor(
@@ -43,19 +43,19 @@ export class BreakService {
     // An inhibit takes a moment to reach the handpiece: longer, in clock time, on an accelerated clock.
     this.engine = new BreakEngine(policy, localDay, Math.max(ORDER_GRACE_MS, 50 * clock.scale));
     for (const { operatorId, state } of store.breaks.states()) this.engine.restore(operatorId, state);
-    for (const session of store.sessions.listOpen()) this.#operatorOf.set(session.chairId, session.operatorId);
+    for (const session of store.sessions.listOpen()) this.#sessionAt.set(session.chairId, { sessionId: session.id, operatorId: session.operatorId });
     // A break that was running when the server stopped is enforced again at once (or ends, if it is over).
     this.#handle(this.engine.tick(clock.now()));
-    for (const [chairId, operatorId] of this.#operatorOf) this.#enforce(chairId, this.engine.view(operatorId, clock.now()));
+    for (const [chairId, { operatorId }] of this.#sessionAt) this.#enforce(chairId, this.engine.view(operatorId, clock.now()));
 
     hub.on('sample', (s) => this.#apply(s.chairId, (op) => this.engine.sample(op, s.madeAt, s.running)));
     hub.on('dots', ({ chairId, dots }) =>
       this.#apply(chairId, (op) => {
         const events: EngineEvent[] = [];
-        const open = store.sessions.openForChair(chairId)?.id;
+        const open = this.#sessionAt.get(chairId)?.sessionId;
         for (const dot of dots) {
           // A dot of an earlier session, resent late, is not this operator's work now.
-          if (dot.sessionId === null || dot.sessionId !== open) continue;
+          if (dot.sessionId !== open) continue;
           const verdict = this.engine.dot(op, dot.madeAt);
           if (verdict.violation) store.breaks.flagViolation(dot, op);
           events.push(...verdict.events);
@@ -65,12 +65,12 @@ export class BreakService {
     );
     hub.on('session', ({ session, change }) => {
       if (change === 'started') {
-        this.#operatorOf.set(session.chairId, session.operatorId);
+        this.#sessionAt.set(session.chairId, { sessionId: session.id, operatorId: session.operatorId });
         this.#handle(this.engine.sessionStarted(session.operatorId, session.startedAt));
         // The operator brings their break to this chair.
         this.#enforce(session.chairId, this.engine.view(session.operatorId, session.startedAt));
       } else {
-        this.#operatorOf.delete(session.chairId);
+        this.#sessionAt.delete(session.chairId);
         this.#handle(this.engine.sessionEnded(session.operatorId, session.endedAt ?? clock.now()));
       }
     });
@@ -83,7 +83,7 @@ export class BreakService {
   }
 
   operatorAt(chairId: string): string | undefined {
-    return this.#operatorOf.get(chairId);
+    return this.#sessionAt.get(chairId)?.operatorId;
   }
 
   view(operatorId: string): FatigueView {
@@ -112,7 +112,7 @@ export class BreakService {
   }
 
   #apply(chairId: string, step: (operatorId: string) => EngineEvent[]): void {
-    const operatorId = this.#operatorOf.get(chairId);
+    const operatorId = this.#sessionAt.get(chairId)?.operatorId;
     if (operatorId) this.#handle(step(operatorId));
   }
 
@@ -141,7 +141,7 @@ export class BreakService {
   }
 
   #chairsOf(operatorId: string): string[] {
-    return [...this.#operatorOf].filter(([, op]) => op === operatorId).map(([chairId]) => chairId);
+    return [...this.#sessionAt].filter(([, at]) => at.operatorId === operatorId).map(([chairId]) => chairId);
   }
 
   #save(operatorIds: readonly string[]): void {

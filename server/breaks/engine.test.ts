@@ -638,3 +638,24 @@ describe('break engine: late and postponed', () => {
     expect(engine.view('ana', 699 * S).needleMsToday).toBe(today);
   });
 });
+
+describe('break engine: looking is not touching', () => {
+  it('viewing an operator the engine has not met shows them fresh and keeps nothing', () => {
+    const engine = engineWith();
+    expect(engine.view('stranger', 0)).toMatchObject({ state: 'working', needleMsToday: 0, current: null });
+    expect(engine.operators()).toEqual([]);
+    expect(engine.exportState('stranger')).toBeUndefined();
+  });
+});
+
+describe('break engine: dots delivered late', () => {
+  it('a dot made during a break but delivered after its end is a violation all the same; one made after it is not', () => {
+    const engine = engineWith();
+    work(engine, 'ana', 0, 1501);
+    wait(engine, 1501, 1700); // the micro-pause 1500–1620 s is over
+    expect(engine.view('ana', 1700 * S).current).toBeNull();
+    expect(engine.dot('ana', 1_600 * S).violation).toBe(true);
+    expect(engine.dot('ana', 1_650 * S).violation).toBe(false);
+    expect(engine.view('ana', 1700 * S).violationsToday).toBe(1);
+  });
+});

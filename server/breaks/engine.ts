@@ -29,6 +29,8 @@ export interface OperatorState {
   /** `${kind}:${lead}` of the warnings given for the coming breaks. */
   warned: string[];
   current: { kind: BreakKind; startedAt: number; until: number | null; violations: number } | null;
+  /** The break before, so that a dot made in it but delivered after it is still judged by it. */
+  lastBreak?: { startedAt: number; endedAt: number } | null;
   /** A break the operator put off: how often, and when it is due again. */
   pending: { kind: Timed; count: number; dueAt: number | null } | null;
   postponesToday: number;
@@ -105,8 +107,13 @@ export class BreakEngine {
       op.violationsToday += 1;
       current.violations += 1;
       if (current.violations === 1) this.#emit('violation', operatorId, current.kind, at, null, 'dots made during the break');
+      return { violation: true, events: this.#drain() };
     }
-    return { violation: current !== null, events: this.#drain() };
+    // Made during the break just over, delivered after its end: a violation all the same.
+    const last = op.lastBreak;
+    const late = !op.current && last != null && at >= last.startedAt + this.graceMs && at < last.endedAt;
+    if (late) op.violationsToday += 1;
+    return { violation: late, events: this.#drain() };
   }
 
   /** Time passes: breaks end, pauses become natural breaks, postponed breaks fall due. */
@@ -145,7 +152,7 @@ export class BreakEngine {
       return { result: { ok: false, reason: `this break was postponed ${count} time(s) already` }, events: this.#drain() };
     }
     const byMs = Math.round(this.policy.postponeMs / 2 ** count);
-    op.current = null;
+    this.#end(op, at);
     op.pending = { kind: current.kind, count: count + 1, dueAt: at + byMs };
     // Put-off rest is not rest: the postpone counts against the day's needle time.
     op.needleMsToday += byMs;
@@ -171,13 +178,14 @@ export class BreakEngine {
     if (current.kind === 'micro' || current.kind === 'rest') this.#reset(op, current.kind);
     // The granted time ends in a limit of its own: warned afresh before it.
     else op.warned = op.warned.filter((w) => !w.startsWith(`${current.kind}:`));
-    op.current = null;
+    this.#end(op, at);
     this.#emit('override', operatorId, current.kind, at, null, reason);
     return { ok: true, events: this.#drain() };
   }
 
+  /** How the operator stands; one the engine has not met yet stands fresh (and is not kept). */
   view(operatorId: string, at: number): FatigueView {
-    const op = this.#state(operatorId, at);
+    const op = this.#operators.get(operatorId) ?? this.#fresh(at);
     const next = this.#next(op);
     const lead = next ? `${next.kind}:` : '';
     const pendingCount = op.pending?.count ?? 0;
@@ -211,14 +219,18 @@ export class BreakEngine {
   #state(operatorId: string, at: number): OperatorState {
     let op = this.#operators.get(operatorId);
     if (!op) {
-      op = {
-        day: this.dayOf(at), needleMsToday: 0, sinceMicro: 0, sinceRest: 0, running: false, lastAt: null,
-        pauseSince: null, naturalTaken: null, warned: [], current: null, pending: null, postponesToday: 0,
-        violationsToday: 0, sessionStartedAt: null, dailyExtraMs: 0, sessionExtraMs: 0,
-      };
+      op = this.#fresh(at);
       this.#operators.set(operatorId, op);
     }
     return op;
+  }
+
+  #fresh(at: number): OperatorState {
+    return {
+      day: this.dayOf(at), needleMsToday: 0, sinceMicro: 0, sinceRest: 0, running: false, lastAt: null,
+      pauseSince: null, naturalTaken: null, warned: [], current: null, pending: null, postponesToday: 0,
+      violationsToday: 0, sessionStartedAt: null, dailyExtraMs: 0, sessionExtraMs: 0,
+    };
   }
 
   /** The coming break: a postponed one at its moment, else whichever of micro and rest needs less work. */
@@ -252,7 +264,7 @@ export class BreakEngine {
     if (op.current) {
       if (op.current.until === null || at < op.current.until) return;
       const { kind, until } = op.current;
-      op.current = null;
+      this.#end(op, until);
       if (kind === 'micro' || kind === 'rest') {
         this.#reset(op, kind);
         // The pause that goes on after the break is that break, not a natural one on top of it.
@@ -309,9 +321,15 @@ export class BreakEngine {
     this.#emit('break', operatorId, kind, at, until === null ? null : until - at, until === null ? 'the handpiece stops until the supervisor lifts the limit' : 'the handpiece stops for the break');
   }
 
+  /** The break in force ends at `at`; it is remembered for dots made in it that arrive later. */
+  #end(op: OperatorState, at: number): void {
+    if (op.current) op.lastBreak = { startedAt: op.current.startedAt, endedAt: at };
+    op.current = null;
+  }
+
   #lift(operatorId: string, op: OperatorState, at: number, why: string): void {
     const kind = op.current!.kind;
-    op.current = null;
+    this.#end(op, at);
     this.#emit('limit-lifted', operatorId, kind, at, null, why);
   }
 
