@@ -84,7 +84,6 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     groupCommit: { ...defaultGroupCommit, ...options.groupCommit },
     helloTimeoutMs: options.helloTimeoutMs ?? 10_000,
   });
-  // Built before the board, so that it counts each batch of dots before the board reads the counts.
   const coverage = new CoverageTracker(store, hub, guidanceSetting(store.settings).get());
   const breaks = new BreakService(store, gateway.registry, hub, clock, log, breakPolicySetting(store.settings).get(), { ...defaultBreakService, ...options.breaks });
   const alarms = new AlarmService(store, hub, clock, gateway.registry, coverage, breaks, alarmSetting(store.settings).get(), { ...defaultAlarmService, ...options.alarms });

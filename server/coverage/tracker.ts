@@ -74,9 +74,11 @@ export class CoverageTracker {
     if (!coverage) return;
     const { session, plan, layout, done } = coverage;
     const cells = new Set<number>();
+    let counted = 0;
     for (const dot of dots) {
       // A dot resent late may belong to an earlier session of this chair: the store has it counted there.
       if (dot.sessionId !== session.id) continue;
+      counted += 1;
       const cell = done.add(dot);
       if (cell !== undefined) cells.add(cell);
       const planned = plan?.regions[dot.region];
@@ -94,6 +96,6 @@ export class CoverageTracker {
         this.hub.emit('guidance', event);
       }
     }
-    if (cells.size > 0) this.hub.emit('coverage', { chairId, sessionId: session.id, cells: [...cells] });
+    if (counted > 0) this.hub.emit('coverage', { chairId, sessionId: session.id, cells: [...cells] });
   }
 }

@@ -42,14 +42,7 @@ export class ChairBoard {
     for (const chair of store.chairs.list()) this.#load(chair.id);
     hub.on('setup', ({ chairId }) => this.#load(chairId));
     hub.on('sample', (sample) => this.#sample(sample));
-    hub.on('dots', ({ chairId, dots }) =>
-      this.#update(chairId, (chair) => {
-        // The coverage tracker has counted these dots already: it listened first.
-        const done = this.coverage.forChair(chairId)?.done;
-        if (chair.session && done) chair.session.dots = { total: done.total, byRegion: Object.fromEntries(done.regions) };
-        chair.currentRegion = dots.at(-1)!.region;
-      }),
-    );
+    hub.on('dots', ({ chairId, dots }) => this.#update(chairId, (chair) => (chair.currentRegion = dots.at(-1)!.region)));
     hub.on('device', ({ chairId, deviceId, online, at }) =>
       this.#update(chairId, (chair) => {
         if (chair.device?.id !== deviceId) return;
@@ -71,7 +64,14 @@ export class ChairBoard {
         if (chair.session?.id === event.sessionId) chair.session.guidance = this.coverage.forChair(event.chairId)?.guidance ?? [];
       }),
     );
-    hub.on('coverage', ({ chairId, sessionId, cells }) => this.#emit({ kind: 'cells', chairId, sessionId, cells }));
+    // The session's counts, as the coverage tracker has them after counting the new dots.
+    hub.on('coverage', ({ chairId, sessionId, cells }) => {
+      this.#update(chairId, (chair) => {
+        const done = this.coverage.forChair(chairId)?.done;
+        if (chair.session?.id === sessionId && done) chair.session.dots = { total: done.total, byRegion: Object.fromEntries(done.regions) };
+      });
+      if (cells.length > 0) this.#emit({ kind: 'cells', chairId, sessionId, cells });
+    });
     hub.on('alarm', ({ chairId }) => this.#emit({ kind: 'chair', chairId }));
     hub.on('break', ({ operatorId }) => {
       for (const chair of this.#chairs.values()) if (chair.session?.operatorId === operatorId) this.#emit({ kind: 'chair', chairId: chair.id });

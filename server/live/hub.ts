@@ -41,7 +41,7 @@ export interface LiveEvents {
   incident: LiveIncident;
   /** A plan was edited: sessions following it measure against the new targets. */
   plan: { planId: string };
-  /** These cells of the chair's session grid gained dots (after the dots event that counted them). */
+  /** The chair's open session counted new dots; these cells of its grid gained some. */
   coverage: { chairId: string; sessionId: string; cells: number[] };
   guidance: GuidanceEvent;
   /** The break engine decided something about an operator (logged already). */
