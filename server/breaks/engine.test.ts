@@ -659,3 +659,13 @@ describe('break engine: dots delivered late', () => {
     expect(engine.view('ana', 1700 * S).violationsToday).toBe(1);
   });
 });
+
+describe('break engine: the grace at a break\'s end', () => {
+  it('a late dot within the grace of the end of the break just over is no violation: the clocks may differ by as much', () => {
+    const engine = new BreakEngine(defaultBreakPolicy, oneDay, 2 * S);
+    work(engine, 'ana', 0, 1501);
+    wait(engine, 1501, 1700);
+    expect(engine.dot('ana', 1_619 * S).violation).toBe(false);
+    expect(engine.dot('ana', 1_610 * S).violation).toBe(true);
+  });
+});

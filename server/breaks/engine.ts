@@ -109,9 +109,10 @@ export class BreakEngine {
       if (current.violations === 1) this.#emit('violation', operatorId, current.kind, at, null, 'dots made during the break');
       return { violation: true, events: this.#drain() };
     }
-    // Made during the break just over, delivered after its end: a violation all the same.
+    // Made during the break just over, delivered after its end: a violation all the same. Near the
+    // end the grace applies too: the release and the handpiece's clock may disagree by as much.
     const last = op.lastBreak;
-    const late = !op.current && last != null && at >= last.startedAt + this.graceMs && at < last.endedAt;
+    const late = !op.current && last != null && at >= last.startedAt + this.graceMs && at < last.endedAt - this.graceMs;
     if (late) op.violationsToday += 1;
     return { violation: late, events: this.#drain() };
   }
