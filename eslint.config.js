@@ -4,7 +4,7 @@ import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'data/', 'web/build/', 'web/.svelte-kit/', 'docs/'] },
+  { ignores: ['node_modules/', 'data/', 'dist/', 'web/build/', 'web/.svelte-kit/', 'docs/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   ...svelte.configs.recommended,

@@ -8,6 +8,7 @@ import {
   type NewSessionBody,
 } from '../server/protocol/api.ts';
 import { planView, treatmentView, type NewTreatmentBody } from '../server/protocol/plan.ts';
+import { pinnedFetch } from './pinned-fetch.ts';
 
 export class ApiRequestError extends Error {
   constructor(
@@ -21,10 +22,16 @@ export class ApiRequestError extends Error {
 
 /** The few HTTP calls of protocol v1 that provisioning needs, with answers checked against the schemas. */
 export class StippleApi {
+  readonly #fetch: (url: URL, init: RequestInit) => Promise<Response>;
+
   constructor(
     private readonly baseUrl: string,
     private readonly adminToken: string,
-  ) {}
+    /** The clinic CA (PEM) to trust, and nothing else, for an https:// server. */
+    ca?: string,
+  ) {
+    this.#fetch = ca ? pinnedFetch(ca) : fetch;
+  }
 
   chairs = () => this.#call('GET', '/api/chairs', undefined, z.array(chairSummary));
   createChair = (name: string) => this.#call('POST', '/api/chairs', { name }, createdChair);
@@ -40,7 +47,7 @@ export class StippleApi {
   plan = (id: string) => this.#call('GET', `/api/plans/${id}`, undefined, planView);
 
   async #call<S extends z.ZodType>(method: string, path: string, body: unknown, schema: S): Promise<z.infer<S>> {
-    const response = await fetch(new URL(path, this.baseUrl), {
+    const response = await this.#fetch(new URL(path, this.baseUrl), {
       method,
       headers: { authorization: `Bearer ${this.adminToken}`, ...(body !== undefined && { 'content-type': 'application/json' }) },
       ...(body !== undefined && { body: JSON.stringify(body) }),

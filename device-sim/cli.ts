@@ -1,10 +1,12 @@
 import { Command, InvalidArgumentError } from 'commander';
+import { readFileSync } from 'node:fs';
 import { withStreamOptions, type StreamOptions } from './options.ts';
 import { showProgress } from './progress.ts';
 import { Simulator } from './simulator.ts';
 
 interface CliOptions extends StreamOptions {
   server: string;
+  ca?: string;
   token?: string;
   stateDir: string;
   sessions?: boolean;
@@ -14,7 +16,14 @@ interface CliOptions extends StreamOptions {
 const program = withStreamOptions(
   new Command('stipple-sim').description('Simulated SMP handpieces streaming to a Stipple edge server over protocol v1.'),
 )
-  .option('--server <url>', 'the edge server', 'http://localhost:8080')
+  .option('--server <url>', 'the edge server: https://<box>:8443 from elsewhere, http://localhost:8080 on the box itself', 'http://localhost:8080')
+  .option('--ca <pem file>', 'the clinic CA (from /clinic-ca.pem): the only issuer trusted for https:// and wss://', (file) => {
+    try {
+      return readFileSync(file, 'utf8');
+    } catch {
+      throw new InvalidArgumentError(`cannot read ${file}`);
+    }
+  })
   .option('--token <token>', 'admin token for provisioning (default: $STIPPLE_ADMIN_TOKEN)')
   .option('--state-dir <dir>', 'device credentials and unacknowledged messages, kept across restarts', './data/sim')
   .option('--sessions', 'start a session on every chair that has none')
@@ -34,6 +43,7 @@ if (!adminToken) {
 
 const simulator = await Simulator.start({
   serverUrl: options.server,
+  ca: options.ca,
   adminToken,
   chairs: options.chairs,
   speed: options.speed,

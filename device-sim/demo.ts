@@ -26,7 +26,9 @@ const adminToken = config.STIPPLE_ADMIN_TOKEN ?? newToken();
 const server = await startServer({
   dataDir: config.STIPPLE_DATA_DIR,
   port: config.PORT,
-  host: config.HOST,
+  // Plain HTTP carries the admin token in the clear: the demo stays on this machine. `npm start`
+  // serves the clinic network, over HTTPS.
+  host: '127.0.0.1',
   adminToken,
   telemetryRetentionDays: config.STIPPLE_TELEMETRY_DAYS,
   // The server's clock keeps pace with the simulated operators, so breaks come when their work says.
@@ -49,6 +51,7 @@ process.stdout.write(
   [
     '',
     `  Stipple is running at ${server.url}  (open it and sign in with the admin token below)`,
+    '  Plain HTTP, on this machine only; for tablets on the clinic network use `npm start` (HTTPS).',
     `  ${options.chairs} simulated chair(s) streaming; data in ${config.STIPPLE_DATA_DIR}` +
       (options.speed === 1 ? '' : `; the clock runs ${options.speed}× real time`),
     `  Admin token for this run: ${adminToken}`,

@@ -19,8 +19,10 @@ type Unsequenced<M> = M extends unknown ? Omit<M, 'seq'> : never;
 export type DeviceData = Unsequenced<DeviceDataMessage>;
 
 export interface DeviceClientOptions {
-  /** ws://host:port/ws/device */
+  /** wss://host:port/ws/device (or ws:// on the box itself) */
   url: string;
+  /** The clinic CA (PEM): for wss://, the only issuer the client trusts. */
+  ca?: string;
   deviceId: string;
   token: string;
   fw?: string;
@@ -133,7 +135,7 @@ export class DeviceClient {
   #connect(): void {
     if (this.state === 'stopped') return;
     this.state = 'connecting';
-    const socket = new WebSocket(this.options.url);
+    const socket = new WebSocket(this.options.url, this.options.ca ? { ca: this.options.ca } : undefined);
     this.#socket = socket;
     socket.on('open', () => {
       this.connects += 1;

@@ -23,8 +23,10 @@ export const SCENARIOS = [
 export type Scenario = (typeof SCENARIOS)[number];
 
 export interface SimulatorOptions {
-  /** The edge server, e.g. http://localhost:8080 */
+  /** The edge server, e.g. https://stipple-box.local:8443 (or http://localhost:8080 on the box itself) */
   serverUrl: string;
+  /** The clinic CA (PEM) the handpieces pin for https:// and wss://; nothing else is trusted. */
+  ca?: string;
   adminToken: string;
   chairs: number;
   /** Virtual seconds per real second: 60 plays an hour in a minute. */
@@ -89,7 +91,7 @@ export class Simulator {
 
   static async start(options: SimulatorOptions): Promise<Simulator> {
     const now = options.now ?? Date.now;
-    const api = new StippleApi(options.serverUrl, options.adminToken);
+    const api = new StippleApi(options.serverUrl, options.adminToken, options.ca);
     const deviceUrl = new URL(DEVICE_PATH, options.serverUrl.replace(/^http/, 'ws')).toString();
     const provisioned = await provision(api, options);
     const startAt = now();
@@ -99,7 +101,7 @@ export class Simulator {
       const onMessage = (message: ServerMessage) => {
         if (message.type === 'inhibit' || message.type === 'release') orders.push({ receivedAt: now(), message });
       };
-      const client = new DeviceClient({ url: deviceUrl, deviceId, token, fw: 'stipple-sim/1', outbox, reconnect: options.reconnect, onMessage });
+      const client = new DeviceClient({ url: deviceUrl, ca: options.ca, deviceId, token, fw: 'stipple-sim/1', outbox, reconnect: options.reconnect, onMessage });
       const script = new HandpieceScript({
         seed: options.seed * 1000 + i + 1, startAt, telHz: options.telHz ?? 10,
         restEvery: options.scenario === 'natural-pauses' ? { workMs: 20 * 60_000, pauseMs: 3 * 60_000 } : undefined,

@@ -2,7 +2,8 @@ import { createAdaptorServer } from '@hono/node-server';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer } from 'ws';
 import { resolveAdminToken } from './auth/admin-token.ts';
-import { Lockout } from './auth/lockout.ts';
+import { hashToken } from './auth/tokens.ts';
+import { SignInThrottle } from './auth/sign-in-throttle.ts';
 import { scaledClock, systemClock, type Clock } from './clock.ts';
 import { BreakService, defaultBreakService, type BreakServiceOptions } from './breaks/break-service.ts';
 import { breakPolicySetting } from './breaks/policy.ts';
@@ -10,6 +11,10 @@ import { CoverageTracker } from './coverage/tracker.ts';
 import { guidanceSetting } from './guidance/settings.ts';
 import { AlarmService, defaultAlarmService, type AlarmServiceOptions } from './alarms/alarm-service.ts';
 import { alarmSetting } from './alarms/settings.ts';
+import { prepareBackupDir } from './backup/backup-dir.ts';
+import { BackupService, defaultBackups, type BackupOptions } from './backup/backup-service.ts';
+import { openCheckedStore } from './backup/damaged-database.ts';
+import { markInUse } from './backup/data-dir-lock.ts';
 import { createHttpApp } from './http/app.ts';
 import { createDeviceGateway } from './ingest/gateway.ts';
 import { defaultGroupCommit, type GroupCommitOptions } from './ingest/group-commit.ts';
@@ -19,8 +24,17 @@ import { defaultLiveChannel, LiveChannel, type LiveChannelOptions } from './live
 import { silentLogger, type Logger } from './log.ts';
 import { DAY_MS } from './protocol/days.ts';
 import { MAX_FRAME_BYTES } from './protocol/v1.ts';
+import { AddressQuota } from './sockets/address-quota.ts';
 import { defaultHeartbeat, Heartbeat, type HeartbeatOptions } from './sockets/heartbeat.ts';
-import { openStore, type Store } from './store/index.ts';
+import { defaultSessionBound, SessionBoundSockets, type SessionBoundOptions } from './sockets/session-bound.ts';
+import { HTTP_SERVER_LIMITS } from './http/request-limits.ts';
+import { createMetrics } from './metrics/metrics.ts';
+import { statfsFreeSpace } from './backup/disk.ts';
+import type { Store } from './store/index.ts';
+import { ClinicTls, type TlsOptions } from './tls/clinic-tls.ts';
+import { listenHttps } from './tls/https-listener.ts';
+import { currentBoxNames } from './tls/names.ts';
+import { behindPlainHttpGate } from './tls/plain-http-gate.ts';
 
 export interface ServerOptions {
   dataDir: string;
@@ -43,7 +57,27 @@ export interface ServerOptions {
   alarms?: Partial<AlarmServiceOptions>;
   /** How many days of per-second telemetry to keep (dots are kept for good). */
   telemetryRetentionDays?: number;
+  /** STIPPLE_BACKUP_DIR; `<data dir>/backups` when absent. */
+  backupDir?: string;
+  backups?: Partial<BackupOptions>;
+  sessionBound?: Partial<SessionBoundOptions>;
+  /** STIPPLE_METRICS_TOKEN: a token for `GET /metrics` alone (the admin token works too). */
+  metricsToken?: string;
+  /** Sockets one address may hold: devices before their hello (a gateway's handpieces reconnecting at once), live feeds. */
+  socketsPerAddress?: Partial<SocketsPerAddress>;
+  /**
+   * Serve everything over HTTPS as well, on its own port: plain HTTP then serves the box itself
+   * (loopback) and sends everyone else to HTTPS. Without it, plain HTTP only, to everyone.
+   */
+  tls?: TlsOptions;
 }
+
+export interface SocketsPerAddress {
+  strangerDevices: number;
+  live: number;
+}
+
+export const defaultSocketsPerAddress: SocketsPerAddress = { strangerDevices: 32, live: 16 };
 
 export interface RunningServer {
   port: number;
@@ -55,6 +89,10 @@ export interface RunningServer {
   store: Store;
   /** Every API route as "METHOD /path", for the access-rule check. */
   apiRoutes: string[];
+  /** With `tls`: the HTTPS port and URL, and the CA that tablets install and handpieces pin. */
+  httpsPort: number | undefined;
+  httpsUrl: string | undefined;
+  clinicCa: { pem: string; fingerprint: string } | undefined;
   close(): Promise<void>;
 }
 
@@ -73,7 +111,10 @@ function acceleratedClock(store: Store, scale: number): Clock {
 /** Starts the edge server: store, device gateway, HTTP API, all on one port. */
 export async function startServer(options: ServerOptions): Promise<RunningServer> {
   const log = options.log ?? silentLogger;
-  const store = openStore(options.dataDir);
+  // First, before anything is opened: a bad certificate setting stops the start with one line.
+  const tls = options.tls && (await ClinicTls.start(options.tls, options.dataDir, { now: systemClock.now, names: () => currentBoxNames(options.tls?.extraNames), log }));
+  const backupDir = prepareBackupDir(options.dataDir, options.backupDir);
+  const store = await openCheckedStore(options.dataDir, backupDir);
   const clock = options.clock ?? acceleratedClock(store, options.timeScale ?? 1);
   const clockSaver = clock.scale === 1 ? undefined : setInterval(() => store.settings.set(CLOCK_KEY, String(clock.now())), 1_000);
   const admin = resolveAdminToken(store.settings, options.adminToken);
@@ -87,6 +128,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const coverage = new CoverageTracker(store, hub, guidanceSetting(store.settings).get());
   const breaks = new BreakService(store, gateway.registry, hub, clock, log, breakPolicySetting(store.settings).get(), { ...defaultBreakService, ...options.breaks });
   const alarms = new AlarmService(store, hub, clock, gateway.registry, coverage, breaks, alarmSetting(store.settings).get(), { ...defaultAlarmService, ...options.alarms });
+  const backups = new BackupService(store, hub, clock, alarms, log, options.dataDir, backupDir, { ...defaultBackups, ...options.backups });
   const board = new ChairBoard(store, gateway.registry, clock, hub, coverage, breaks, alarms);
   const live = new LiveChannel(board, { ...defaultLiveChannel, ...options.live }, heartbeat, log, clock, () => alarms.book.settings.audible);
   hub.on('settings', () => live.resynchronise());
@@ -100,22 +142,41 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const pruneTimer = setInterval(prune, DAY_MS / 24);
   pruneTimer.unref();
 
+  const metrics = createMetrics({
+    gateway, live, alarms, backups, clock, dataDir: options.dataDir, freeSpace: options.backups?.freeSpace ?? statfsFreeSpace,
+  });
+  const sessionSockets = new SessionBoundSockets(store.browserSessions, clock, { ...defaultSessionBound, ...options.sessionBound });
+  const socketsPerAddress = { ...defaultSocketsPerAddress, ...options.socketsPerAddress };
   const app = createHttpApp({
-    store, registry: gateway.registry, hub, clock, log, gateway, live, coverage, breaks, alarms,
+    store, registry: gateway.registry, hub, clock, log, gateway, live, coverage, breaks, alarms, backups,
     auth: { adminTokenHash: admin.hash, sessions: store.browserSessions, clock },
-    lockout: new Lockout(),
+    signInThrottle: new SignInThrottle(),
     webRoot: options.webRoot,
+    tls,
+    sessionSockets,
+    metrics: { registry: metrics.registry, tokenHash: options.metricsToken === undefined ? undefined : hashToken(options.metricsToken) },
+    strangerDevices: new AddressQuota(socketsPerAddress.strangerDevices),
+    liveSockets: new AddressQuota(socketsPerAddress.live),
   });
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES, perMessageDeflate: false });
-  const server = createAdaptorServer({ fetch: app.fetch, websocket: { server: wss } });
+  const server = createAdaptorServer({
+    fetch: tls ? behindPlainHttpGate(app.fetch, () => tls.httpsPort) : app.fetch,
+    websocket: { server: wss },
+    serverOptions: HTTP_SERVER_LIMITS,
+  });
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port, options.host, () => resolve());
   });
   const { port } = server.address() as AddressInfo;
-  const url = `http://${options.host && options.host !== '0.0.0.0' ? options.host : 'localhost'}:${port}`;
-  log.info({ url, dataDir: options.dataDir }, 'stipple edge server listening');
+  if (tls) tls.httpPort = port;
+  const https = tls && (await listenHttps(tls, app.fetch, wss, { port: options.tls?.httpsPort ?? 0, host: options.host, limits: HTTP_SERVER_LIMITS }));
+  const host = options.host && options.host !== '0.0.0.0' ? options.host : 'localhost';
+  const url = `http://${host}:${port}`;
+  const httpsUrl = https && `https://${host}:${https.port}`;
+  log.info({ url, httpsUrl, dataDir: options.dataDir }, 'stipple edge server listening');
+  const releaseDataDir = markInUse(options.dataDir);
 
   return {
     port,
@@ -124,19 +185,27 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     hub,
     store,
     apiRoutes: [...new Set(app.routes.filter((r) => r.method !== 'ALL' && r.path.startsWith('/api/')).map((r) => `${r.method} ${r.path}`))],
+    httpsPort: https?.port,
+    httpsUrl,
+    clinicCa: tls && { pem: tls.material.caPem, fingerprint: tls.material.caFingerprint },
     async close() {
       clearInterval(pruneTimer);
+      await backups.close();
       // What the devices sent goes to the store first, so that the services see and save it.
       gateway.close();
       heartbeat.stop();
       live.close();
+      sessionSockets.close();
+      metrics.close();
       for (const client of wss.clients) client.terminate();
       await new Promise<void>((resolve) => server.close(() => resolve()));
+      await https?.close();
       alarms.close();
       breaks.close();
       clearInterval(clockSaver);
       if (clockSaver) store.settings.set(CLOCK_KEY, String(clock.now()));
       store.close();
+      releaseDataDir();
     },
   };
 }

@@ -21,6 +21,9 @@ export function explainStartupFailure(error: unknown): string | undefined {
       return detail.port !== undefined
         ? `not allowed to listen on port ${detail.port}: use a port above 1023, or give the service that right`
         : `not allowed to write ${detail.path ?? 'the data directory'}: give the user running Stipple write access, or set STIPPLE_DATA_DIR`;
+    case 'ENOTDIR':
+    case 'EEXIST':
+      return `cannot make the data directory ${detail.path ?? ''}: part of that path is a file; set STIPPLE_DATA_DIR to a folder`;
     case 'EROFS':
       return `${detail.path ?? 'the data directory'} is on a read-only file system: set STIPPLE_DATA_DIR to a writable place`;
     case 'SQLITE_CANTOPEN':

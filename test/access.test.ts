@@ -70,7 +70,7 @@ describe('who may call what', () => {
   it('an operator acts only on the chair their tablet was signed in for', async () => {
     const headers = { cookie: cookies.operator, origin: server.url, 'content-type': 'application/json' };
     const start = (chairId: string) =>
-      fetch(`${server.url}/api/sessions`, { method: 'POST', headers, body: JSON.stringify({ chairId, operatorId: 'Ana', patientRef: 'P-1' }) });
+      fetch(`${server.url}/api/sessions`, { method: 'POST', headers, body: JSON.stringify({ chairId, patientRef: 'P-1' }) });
     expect((await start(otherChair)).status).toBe(403);
     expect((await start(ownChair)).status).toBe(201);
     const seen = (await (await fetch(`${server.url}/api/chairs`, { headers })).json()) as Array<{ id: string }>;

@@ -3,17 +3,20 @@ import type { Clock } from '../clock.ts';
 import type { CoverageTracker } from '../coverage/tracker.ts';
 import type { DeviceRegistry } from '../ingest/device-registry.ts';
 import type { LiveHub } from '../live/hub.ts';
-import type { AlarmSettings, AlarmView } from '../protocol/alarms.ts';
+import { BOX_SCOPE, type AlarmSettings, type AlarmView } from '../protocol/alarms.ts';
 import type { Store } from '../store/index.ts';
 import { AlarmBook, type AlarmActionResult, type AlarmChangeEvent } from './alarm-book.ts';
+import { BoxConditions, defaultBoxLimits, type BoxLimits, type BoxReading } from './box-conditions.ts';
 import { ChairConditions, type ConditionChange } from './conditions.ts';
 
 export interface AlarmServiceOptions {
   /** How often time is let pass (real ms): offline and silence noticed, escalations made. */
   tickMs: number;
+  /** When the box's backups and disks raise their technical alarms. */
+  box: BoxLimits;
 }
 
-export const defaultAlarmService: AlarmServiceOptions = { tickMs: 500 };
+export const defaultAlarmService: AlarmServiceOptions = { tickMs: 500, box: defaultBoxLimits };
 
 /** A sample older than this (resent after a reconnect) is history, not the chair's state now. */
 const STALE_SAMPLE_MS = 10_000;
@@ -26,6 +29,7 @@ const STALE_SAMPLE_MS = 10_000;
 export class AlarmService {
   readonly book: AlarmBook;
   readonly #conditions = new Map<string, ChairConditions>();
+  readonly #box: BoxConditions;
   readonly #timer: NodeJS.Timeout;
 
   constructor(
@@ -41,8 +45,13 @@ export class AlarmService {
     let lastId = store.alarms.lastId();
     this.book = new AlarmBook(settings, () => ++lastId);
     this.book.restore(store.alarms.open());
+    this.#box = new BoxConditions(options.box);
     // The conditions behind alarms still open held when the server stopped: they can clear now.
-    for (const alarm of this.book.open()) if (alarm.conditionActive) this.#of(alarm.chairId).assume(alarm.condition, alarm.lastAt);
+    for (const alarm of this.book.open()) {
+      if (!alarm.conditionActive) continue;
+      if (alarm.chairId === BOX_SCOPE) this.#box.assume(alarm.condition);
+      else this.#of(alarm.chairId).assume(alarm.condition, alarm.lastAt);
+    }
     const now = clock.now();
     for (const chair of store.chairs.list()) {
       const conditions = this.#of(chair.id);
@@ -60,6 +69,8 @@ export class AlarmService {
       // An operator on a break brings it to this chair.
       if (change === 'started') this.#apply(session.chairId, conditions.onBreak(breaks.view(session.operatorId).current !== null, at));
     });
+    // The operator taking over brings their own break state to the chair.
+    hub.on('handover', ({ session, at }) => this.#apply(session.chairId, this.#of(session.chairId).onBreak(breaks.view(session.operatorId).current !== null, at)));
     hub.on('device', ({ chairId, online, at }) => this.#apply(chairId, this.#of(chairId).device(online, at)));
     hub.on('sample', (s) => {
       const now = clock.now();
@@ -98,6 +109,11 @@ export class AlarmService {
 
     this.#timer = setInterval(() => this.#tick(), options.tickMs);
     this.#timer.unref();
+  }
+
+  /** What the box's health checks read (server/backup/box-health.ts): its alarms rise and clear. */
+  box(reading: BoxReading): void {
+    this.#apply(BOX_SCOPE, this.#box.observe(reading));
   }
 
   forChair(chairId: string): AlarmView[] {

@@ -1,6 +1,6 @@
 /**
- * Sign-in throttling, per person and per address: a few free tries, then a lock that doubles with
- * each further failure. Pure: the caller passes `now`, so tests run on a fake clock.
+ * Throttling of wrong tries by key: a few free tries, then a lock that doubles with each further
+ * failure, forgotten after a quiet period. Pure: the caller passes `now`, so tests run on a fake clock.
  */
 export interface LockoutPolicy {
   freeFailures: number;
@@ -18,10 +18,17 @@ interface Record {
   lockedUntil: number;
 }
 
+/** Past this many keys, forgotten ones are swept out: a host inventing addresses cannot grow the map for ever. */
+const SWEEP_ABOVE_KEYS = 10_000;
+
 export class Lockout {
   readonly #records = new Map<string, Record>();
 
   constructor(private readonly policy: LockoutPolicy = defaultLockout) {}
+
+  get size(): number {
+    return this.#records.size;
+  }
 
   /** When the key may try again, or undefined when it may now. */
   lockedUntil(key: string, now: number): number | undefined {
@@ -36,6 +43,7 @@ export class Lockout {
     const over = record.failures - this.policy.freeFailures;
     if (over >= 0) record.lockedUntil = now + Math.min(this.policy.maxLockMs, this.policy.firstLockMs * 2 ** over);
     this.#records.set(key, record);
+    if (this.#records.size > SWEEP_ABOVE_KEYS) for (const old of this.#records.keys()) this.#fresh(old, now);
   }
 
   succeed(key: string): void {

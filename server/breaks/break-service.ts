@@ -74,6 +74,13 @@ export class BreakService {
         this.#handle(this.engine.sessionEnded(session.operatorId, session.endedAt ?? clock.now()));
       }
     });
+    // The one leaving stops accruing here; the one taking over brings their own break clock.
+    hub.on('handover', ({ session, from, at }) => {
+      this.#sessionAt.set(session.chairId, { sessionId: session.id, operatorId: session.operatorId });
+      this.#handle(this.engine.sessionEnded(from, at));
+      this.#handle(this.engine.sessionStarted(session.operatorId, at));
+      this.#enforce(session.chairId, this.engine.view(session.operatorId, at));
+    });
 
     this.#timers.push(
       setInterval(() => this.#handle(this.engine.tick(clock.now())), options.tickMs),

@@ -43,6 +43,10 @@ export class CoverageTracker {
       if (change === 'started') this.#open(session);
       else if (this.#byChair.get(session.chairId)?.session.id === session.id) this.#byChair.delete(session.chairId);
     });
+    hub.on('handover', ({ session }) => {
+      const coverage = this.#byChair.get(session.chairId);
+      if (coverage?.session.id === session.id) coverage.session = session;
+    });
     hub.on('plan', ({ planId }) => {
       for (const coverage of this.#byChair.values()) {
         if (coverage.session.planId !== planId) continue;

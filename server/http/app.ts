@@ -1,19 +1,26 @@
-import { upgradeWebSocket } from '@hono/node-server';
+import { upgradeWebSocket, type HttpBindings } from '@hono/node-server';
 import { getConnInfo } from '@hono/node-server/conninfo';
-import { Hono, type Context } from 'hono';
+import { Hono, type Context, type MiddlewareHandler } from 'hono';
 import { WebSocket } from 'ws';
 import type { DeviceGateway } from '../ingest/gateway.ts';
 import type { LiveChannel } from '../live/live-channel.ts';
 import type { Logger } from '../log.ts';
-import { LIVE_PATH } from '../protocol/live.ts';
+import { LIVE_PATH, LiveCloseCode } from '../protocol/live.ts';
+import { CLINIC_CA_PATH } from '../protocol/tls.ts';
 import { DEVICE_PATH } from '../protocol/v1.ts';
-import type { Lockout } from '../auth/lockout.ts';
+import type { SignInThrottle } from '../auth/sign-in-throttle.ts';
+import type { Registry } from 'prom-client';
+import { tokenMatches } from '../auth/tokens.ts';
+import type { AddressQuota } from '../sockets/address-quota.ts';
+import type { SessionBoundSockets } from '../sockets/session-bound.ts';
 import { identify, requireCaller, sameOrigin, type AppEnv, type CallerAuth } from './caller-auth.ts';
 import type { ApiDeps } from './deps.ts';
 import { errorBody, handleError, notFound } from './errors.ts';
+import { requestLimits } from './request-limits.ts';
 import { enforceRouteRules } from './route-rules.ts';
 import { alarmRoutes } from './routes/alarms.ts';
 import { auditRoutes } from './routes/audit.ts';
+import { backupRoutes } from './routes/backups.ts';
 import { breakPolicyRoutes, chairBreakRoutes, operatorRoutes } from './routes/breaks.ts';
 import { chairRoutes } from './routes/chairs.ts';
 import { deviceRoutes } from './routes/devices.ts';
@@ -22,14 +29,23 @@ import { peopleRoutes } from './routes/people.ts';
 import { planRoutes, treatmentRoutes } from './routes/plans.ts';
 import { sessionRoutes } from './routes/sessions.ts';
 import { signInRoutes } from './routes/sign-in.ts';
+import { clinicCaDownload, tlsRoutes } from './routes/tls.ts';
 import { webApp } from './web-app.ts';
 
 export interface HttpAppOptions extends ApiDeps {
   gateway: DeviceGateway;
   live: LiveChannel;
   auth: CallerAuth;
-  lockout: Lockout;
+  signInThrottle: SignInThrottle;
   log: Logger;
+  /** Browser sockets close when the session they were opened with ends. */
+  sessionSockets: SessionBoundSockets;
+  /** Device sockets per address that have not yet said a good hello. */
+  strangerDevices: AddressQuota;
+  /** Live sockets per address. */
+  liveSockets: AddressQuota;
+  /** `GET /metrics` for the clinic's monitoring: the admin token, or a token for metrics alone. */
+  metrics: { registry: Registry; tokenHash: Buffer | undefined };
   /** The built dashboard (adapter-static output); absent in API-only tests. */
   webRoot?: string;
 }
@@ -39,8 +55,25 @@ interface SocketHandlers {
   closed(): void;
 }
 
+type SocketEnv = { Bindings: HttpBindings; Variables: AppEnv['Variables'] & { givePlaceBack: () => void } };
+
+/**
+ * Takes a place for the caller's address before the upgrade, refusing with 429 when it has none
+ * left; the place comes back when the connection ends (however it ends), or earlier by `givePlaceBack`.
+ */
+function socketPlace(quota: AddressQuota, what: string): MiddlewareHandler<SocketEnv> {
+  return async (c, next) => {
+    const address = getConnInfo(c).remote.address ?? 'unknown';
+    const givePlaceBack = quota.take(address);
+    if (!givePlaceBack) return c.json(errorBody('too_many', `too many ${what} sockets from ${address}: close some, then try again`), 429, { 'Retry-After': '10' });
+    c.env.incoming.socket.once('close', givePlaceBack);
+    c.set('givePlaceBack', givePlaceBack);
+    await next();
+  };
+}
+
 /** Wires a hono WebSocket route to a handler that wants the raw ws socket. */
-function socketRoute(log: Logger, open: (socket: WebSocket, c: Context<AppEnv>) => SocketHandlers) {
+function socketRoute(log: Logger, open: (socket: WebSocket, c: Context<SocketEnv>) => SocketHandlers) {
   return upgradeWebSocket(
     (c) => {
       let handlers: SocketHandlers | undefined;
@@ -62,7 +95,7 @@ export function createHttpApp(options: HttpAppOptions): Hono<AppEnv> {
   const { gateway, live, auth, log } = options;
   const api = new Hono<AppEnv>()
     .get('/health', (c) => c.json({ ok: true }))
-    .route('/auth', signInRoutes(auth, options.store, options.lockout))
+    .route('/auth', signInRoutes(auth, options.store, options.signInThrottle))
     .use('*', requireCaller(auth))
     .use('*', enforceRouteRules())
     .route('/chairs', chairRoutes(options))
@@ -77,23 +110,57 @@ export function createHttpApp(options: HttpAppOptions): Hono<AppEnv> {
     .route('/breaks', breakPolicyRoutes(options))
     .route('/operators', operatorRoutes(options))
     .route('/alarms', alarmRoutes(options))
+    .route('/tls', tlsRoutes(options.tls))
+    .route('/backups', backupRoutes(options))
     .all('*', notFound);
 
+  const sockets = new Hono<SocketEnv>()
+    .get(
+      DEVICE_PATH,
+      socketPlace(options.strangerDevices, 'unauthenticated device'),
+      // A device that said a good hello no longer counts against its address: a gateway may serve many.
+      socketRoute(log, (socket, c) => gateway.accept(socket, getConnInfo(c).remote.address ?? null, c.get('givePlaceBack'))),
+    )
+    .get(
+      LIVE_PATH,
+      async (c, next) => {
+        // Same origin only: a page elsewhere must not ride a signed-in browser's cookie into the feed.
+        if (!sameOrigin(c)) return c.json(errorBody('forbidden', 'the live feed is for this server\'s own pages'), 403);
+        const identity = identify(c, auth);
+        if (!identity) return c.json(errorBody('unauthorized', 'sign in first'), 401);
+        c.set('caller', identity.caller);
+        c.set('browserSession', identity.browserSession);
+        await next();
+      },
+      socketPlace(options.liveSockets, 'live'),
+      socketRoute(log, (socket, c) => {
+        const handlers = live.accept(socket, c.get('caller'));
+        const session = c.get('browserSession');
+        const unbind = session === undefined ? () => {} : options.sessionSockets.bind(session, () => socket.close(LiveCloseCode.sessionEnded, 'your sign-in has ended'));
+        return {
+          receive: handlers.receive,
+          closed() {
+            unbind();
+            handlers.closed();
+          },
+        };
+      }),
+    );
+
   const app = new Hono<AppEnv>();
+  app.use('*', requestLimits());
   app.route('/api', api);
-  app.get(DEVICE_PATH, socketRoute(log, (socket, c) => gateway.accept(socket, getConnInfo(c).remote.address ?? null)));
-  app.get(
-    LIVE_PATH,
-    async (c, next) => {
-      // Same origin only: a page elsewhere must not ride a signed-in browser's cookie into the feed.
-      if (!sameOrigin(c)) return c.json(errorBody('forbidden', 'the live feed is for this server\'s own pages'), 403);
-      const caller = identify(c, auth);
-      if (!caller) return c.json(errorBody('unauthorized', 'sign in first'), 401);
-      c.set('caller', caller);
-      await next();
-    },
-    socketRoute(log, (socket, c) => live.accept(socket, c.get('caller'))),
-  );
+  app.get(CLINIC_CA_PATH, clinicCaDownload(options.tls));
+  app.route('/', sockets);
+  app.get('/metrics', async (c) => {
+    const bearer = /^Bearer\s+(\S+)$/i.exec(c.req.header('authorization') ?? '')?.[1];
+    const { registry, tokenHash } = options.metrics;
+    if (!bearer || !(tokenMatches(bearer, auth.adminTokenHash) || (tokenHash && tokenMatches(bearer, tokenHash)))) {
+      c.header('WWW-Authenticate', 'Bearer realm="stipple-metrics"');
+      return c.json(errorBody('unauthorized', 'send the metrics token or the admin token (Authorization: Bearer <token>)'), 401);
+    }
+    return c.body(await registry.metrics(), 200, { 'content-type': registry.contentType, 'cache-control': 'no-store' });
+  });
   if (options.webRoot) app.route('/', webApp(options.webRoot));
   app.notFound(notFound);
   app.onError(handleError(log));

@@ -9,7 +9,18 @@ import { ApiError } from './errors.ts';
 export const SESSION_COOKIE = 'stipple_session';
 
 /** What every authenticated route can read from its context. */
-export type AppEnv = { Variables: { caller: Caller } };
+export type AppEnv = {
+  Variables: {
+    caller: Caller;
+    /** The browser session (cookie) the request rode; undefined for the admin token as a Bearer token. */
+    browserSession: string | undefined;
+  };
+};
+
+export interface Identity {
+  caller: Caller;
+  browserSession: string | undefined;
+}
 
 export interface CallerAuth {
   adminTokenHash: Buffer;
@@ -33,23 +44,24 @@ export function sameOrigin(c: Context): boolean {
  * Who is asking: a script or integration with the admin token, or a signed-in browser (HttpOnly
  * cookie). A browser's changes must come from this server's own pages: a cookie alone is not enough.
  */
-export function identify(c: Context, auth: CallerAuth): Caller | undefined {
+export function identify(c: Context, auth: CallerAuth): Identity | undefined {
   const bearer = /^Bearer\s+(\S+)$/i.exec(c.req.header('authorization') ?? '');
-  if (bearer) return tokenMatches(bearer[1]!, auth.adminTokenHash) ? ADMIN_TOKEN_CALLER : undefined;
+  if (bearer) return tokenMatches(bearer[1]!, auth.adminTokenHash) ? { caller: ADMIN_TOKEN_CALLER, browserSession: undefined } : undefined;
   const session = getCookie(c, SESSION_COOKIE);
   const caller = session === undefined ? undefined : auth.sessions.caller(session, auth.clock.now());
   if (!caller) return undefined;
-  return c.req.method === 'GET' || c.req.method === 'HEAD' || sameOrigin(c) ? caller : undefined;
+  return c.req.method === 'GET' || c.req.method === 'HEAD' || sameOrigin(c) ? { caller, browserSession: session } : undefined;
 }
 
 export function requireCaller(auth: CallerAuth): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
-    const caller = identify(c, auth);
-    if (!caller) {
+    const identity = identify(c, auth);
+    if (!identity) {
       c.header('WWW-Authenticate', 'Bearer realm="stipple"');
       throw new ApiError(401, 'unauthorized', 'sign in, or send the admin token (Authorization: Bearer <token>)');
     }
-    c.set('caller', caller);
+    c.set('caller', identity.caller);
+    c.set('browserSession', identity.browserSession);
     await next();
   };
 }

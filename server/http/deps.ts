@@ -1,10 +1,12 @@
 import type { AlarmService } from '../alarms/alarm-service.ts';
+import type { BackupService } from '../backup/backup-service.ts';
 import type { BreakService } from '../breaks/break-service.ts';
 import type { Clock } from '../clock.ts';
 import type { CoverageTracker } from '../coverage/tracker.ts';
 import type { DeviceRegistry } from '../ingest/device-registry.ts';
 import type { LiveHub } from '../live/hub.ts';
 import type { Store } from '../store/index.ts';
+import type { ServedTls } from '../tls/clinic-tls.ts';
 
 /** What the HTTP routes work with. */
 export interface ApiDeps {
@@ -15,4 +17,7 @@ export interface ApiDeps {
   coverage: CoverageTracker;
   breaks: BreakService;
   alarms: AlarmService;
+  backups: BackupService;
+  /** HTTPS and the clinic CA handpieces pin; absent when the server speaks plain HTTP only. */
+  tls?: ServedTls;
 }

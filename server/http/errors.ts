@@ -11,6 +11,8 @@ export class ApiError extends Error {
     message: string,
     /** Per-field messages, for a form to show next to each field. */
     readonly fields?: Record<string, string>,
+    /** Response headers the refusal needs (Retry-After, Connection). */
+    readonly headers?: Record<string, string>,
   ) {
     super(message);
   }
@@ -40,7 +42,7 @@ export function errorBody(code: string, message: string, fields?: Record<string,
 
 export function handleError(log: { error(obj: object, msg: string): void }) {
   return (err: Error, c: Context) => {
-    if (err instanceof ApiError) return c.json(errorBody(err.code, err.message, err.fields), err.status);
+    if (err instanceof ApiError) return c.json(errorBody(err.code, err.message, err.fields), err.status, err.headers);
     if (err instanceof HTTPException) return c.json(errorBody('http_error', err.message || 'request refused'), err.status);
     // Never a raw exception text to a client: it may hold paths or SQL.
     log.error({ err, path: c.req.path }, 'request failed');

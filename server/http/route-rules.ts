@@ -1,8 +1,8 @@
 import type { MiddlewareHandler } from 'hono';
-import { matchedRoutes } from 'hono/route';
 import type { Role } from '../auth/roles.ts';
 import type { AppEnv } from './caller-auth.ts';
 import { ApiError } from './errors.ts';
+import { routeKey } from './request-limits.ts';
 
 const everyone: readonly Role[] = ['operator', 'supervisor', 'admin'];
 const staff: readonly Role[] = ['supervisor', 'admin'];
@@ -35,6 +35,7 @@ export const ROUTE_RULES: Readonly<Record<string, readonly Role[]>> = {
   'POST /api/sessions': everyone,
   'GET /api/sessions/:id': everyone,
   'POST /api/sessions/:id/end': everyone,
+  'POST /api/sessions/:id/handover': everyone,
   'GET /api/people': admin,
   'POST /api/people': admin,
   'POST /api/people/:id/disable': admin,
@@ -57,17 +58,17 @@ export const ROUTE_RULES: Readonly<Record<string, readonly Role[]>> = {
   'GET /api/alarms/:id/events': staff,
   'POST /api/alarms/:id/ack': everyone,
   'POST /api/alarms/:id/silence': everyone,
+  'GET /api/tls': staff,
+  'GET /api/backups': staff,
+  'POST /api/backups': admin,
 };
 
 export function enforceRouteRules(): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
-    const handler = matchedRoutes(c)
-      .slice(c.req.routeIndex + 1)
-      .find((route) => route.method !== 'ALL' && route.path.startsWith('/api/'));
-    if (handler) {
-      const allowed = ROUTE_RULES[`${handler.method} ${handler.path}`];
-      if (!allowed?.includes(c.get('caller').role)) {
-        const role = c.get('caller').role;
+    const key = routeKey(c);
+    if (key) {
+      const role = c.get('caller').role;
+      if (!ROUTE_RULES[key]?.includes(role)) {
         throw new ApiError(403, 'forbidden', `${/^[aeiou]/.test(role) ? 'an' : 'a'} ${role} may not do this`);
       }
     }

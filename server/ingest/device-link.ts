@@ -32,6 +32,8 @@ export class DeviceLink implements DeviceConnection {
     private readonly socket: WebSocket,
     private readonly address: string | null,
     private readonly ctx: IngestContext,
+    /** Called once the hello is good (the socket stops counting as a stranger's). */
+    private readonly authenticated: () => void = () => {},
   ) {
     this.#helloTimer = setTimeout(() => this.#unauthorized('no hello in time'), ctx.helloTimeoutMs);
   }
@@ -84,6 +86,7 @@ export class DeviceLink implements DeviceConnection {
       return;
     }
     clearTimeout(this.#helloTimer);
+    this.authenticated();
     this.#device = device;
     this.ctx.registry.attach(device, this);
     const now = this.ctx.clock.now();

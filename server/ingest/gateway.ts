@@ -23,11 +23,13 @@ export interface GatewayOptions {
 export function createDeviceGateway(options: GatewayOptions) {
   const { store, hub, log, heartbeat } = options;
   const registry = new DeviceRegistry(store);
+  const committedListeners = new Set<(result: Committed) => void>();
 
   const commit = new GroupCommit(store.ingest, options.groupCommit, {
     committed(result) {
       for (const device of result.devices) device.ack();
       publish(hub, result);
+      for (const listener of committedListeners) listener(result);
     },
     failed(error, devices) {
       // Nothing of the batch was acknowledged. Roll the watermarks back and drop the sockets so
@@ -44,10 +46,15 @@ export function createDeviceGateway(options: GatewayOptions) {
 
   return {
     registry,
-    /** Takes a freshly upgraded device socket. */
-    accept(socket: WebSocket, address: string | null): DeviceLink {
+    /** Every commit, after its acks went out (the metrics count them); returns the unsubscribe. */
+    onCommitted(listener: (result: Committed) => void): () => void {
+      committedListeners.add(listener);
+      return () => committedListeners.delete(listener);
+    },
+    /** Takes a freshly upgraded device socket; `authenticated` is called when its hello is good. */
+    accept(socket: WebSocket, address: string | null, authenticated?: () => void): DeviceLink {
       heartbeat.watch(socket);
-      return new DeviceLink(socket, address, context);
+      return new DeviceLink(socket, address, context, authenticated);
     },
     /** Commits what is pending and says goodbye to every device. */
     close(): void {

@@ -12,8 +12,12 @@ export const defaultGroupCommit: GroupCommitOptions = { windowMs: 10, maxBatch: 
 
 export interface Committed {
   dots: StoredDot[];
+  /** How many telemetry samples the commit held. */
+  samples: number;
   incidents: IncidentWrite[];
   devices: DeviceState[];
+  /** How long the transaction took, fsync included. */
+  writeMs: number;
 }
 
 export interface GroupCommitEvents {
@@ -76,14 +80,16 @@ export class GroupCommit {
     this.#incidents = [];
     this.#devices = new Set();
     let stored: StoredDot[];
+    const began = performance.now();
     try {
       stored = this.writer.write(batch);
     } catch (error) {
       this.events.failed(error, devices);
       return;
     }
+    const writeMs = performance.now() - began;
     batch.progress.forEach((p, i) => (devices[i]!.storedSeq = Math.max(devices[i]!.storedSeq, p.lastSeq)));
-    this.events.committed({ dots: stored, incidents: batch.incidents, devices });
+    this.events.committed({ dots: stored, samples: batch.samples.length, incidents: batch.incidents, devices, writeMs });
   }
 
   #touch(device: DeviceState): void {

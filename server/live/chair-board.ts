@@ -54,6 +54,7 @@ export class ChairBoard {
       this.#update(session.chairId, (chair) => (chair.session = this.#liveSession(session.chairId)));
       this.#emit({ kind: 'reset', chairId: session.chairId });
     });
+    hub.on('handover', ({ session }) => this.#update(session.chairId, (chair) => (chair.session = this.#liveSession(session.chairId))));
     // An edited plan: the chairs following it are marked changed, so that browsers fetch it anew.
     hub.on('plan', ({ planId }) => {
       this.#plans.delete(planId);
@@ -166,6 +167,8 @@ export class ChairBoard {
     return {
       id: session.id,
       operatorId: session.operatorId,
+      // A person's name when the operator is one of the clinic's people; an integration's own reference otherwise.
+      operatorName: this.store.people.get(session.operatorId)?.name ?? session.operatorId,
       patientRef: session.patientRef,
       startedAt: session.startedAt,
       dots: { total: done.total, byRegion: Object.fromEntries(done.regions) },

@@ -35,6 +35,8 @@ export interface LiveEvents {
   sample: LiveSample;
   device: { deviceId: string; chairId: string; online: boolean; at: number };
   session: { session: Session; change: 'started' | 'ended' };
+  /** An open session's chair was handed to another operator (`session` names the new one). */
+  handover: { session: Session; from: string; at: number };
   region: { chairId: string; region: string };
   /** A chair was added or a device paired to it: its set-up changed. */
   setup: { chairId: string };

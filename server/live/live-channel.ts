@@ -57,6 +57,7 @@ class LiveClient {
  */
 export class LiveChannel {
   readonly #clients = new Set<LiveClient>();
+  #snapshots = 0;
   readonly #timer: NodeJS.Timeout;
   readonly #stopListening: () => void;
 
@@ -105,6 +106,11 @@ export class LiveChannel {
     return this.#clients.size;
   }
 
+  /** Snapshots sent since start: first subscriptions and every resynchronisation. */
+  get snapshotsSent(): number {
+    return this.#snapshots;
+  }
+
   close(): void {
     clearInterval(this.#timer);
     this.#stopListening();
@@ -136,6 +142,7 @@ export class LiveChannel {
   #snapshot(client: LiveClient): void {
     const scope = client.scope;
     if (!scope) return;
+    this.#snapshots += 1;
     const chairs = scope.kind === 'all' ? this.board.chairs() : [this.board.chair(scope.chairId)].filter((c) => c !== undefined);
     const series = scope.kind === 'chair' ? { [scope.chairId]: this.board.series(scope.chairId) } : {};
     const cells = scope.kind === 'chair' ? { [scope.chairId]: this.board.cells(scope.chairId) } : {};

@@ -24,9 +24,16 @@ export const CONDITIONS = {
   'battery-low': { label: 'Battery low', priority: 'low', category: 'clinical' },
   'seq-gap': { label: 'Messages lost by the device', priority: 'low', category: 'technical' },
   'refused-messages': { label: 'Device sends bad messages', priority: 'low', category: 'technical' },
+  // Of the edge box itself (chairId BOX_SCOPE): server/alarms/box-conditions.ts.
+  'backup-stale': { label: 'No recent good backup', priority: 'medium', category: 'technical' },
+  'backup-dir-unusable': { label: 'Backup folder cannot take a backup', priority: 'medium', category: 'technical' },
+  'disk-low': { label: 'Data disk nearly full', priority: 'medium', category: 'technical' },
 } as const satisfies Record<string, { label: string; priority: Priority; category: 'clinical' | 'technical' }>;
 
 export type Condition = keyof typeof CONDITIONS;
+
+/** The `chairId` of the alarms of the edge box itself (backups, disk): no chair id looks like it. */
+export const BOX_SCOPE = 'box';
 export const CONDITION_IDS = Object.keys(CONDITIONS) as [Condition, ...Condition[]];
 
 /** An alarm's life: raised while its condition holds; latched when it cleared unacknowledged (high only). */

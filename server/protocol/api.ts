@@ -19,9 +19,15 @@ export const patientRef = z
 
 export const newSessionBody = z.object({
   chairId: z.string().min(1, 'pick a chair'),
-  operatorId: z.string().trim().min(1, 'who is operating?').max(64),
+  /** The integration's own reference (admin token) or an active operator's id; a signed-in operator is the operator. */
+  operatorId: z.string().trim().min(1, 'who is operating?').max(64).optional(),
   patientRef,
   planId: z.string().min(1).nullable().optional(),
+});
+
+export const handoverBody = z.object({
+  /** Who takes over; a signed-in operator taking over their own chair leaves it out. */
+  operatorId: z.string().trim().min(1, 'who takes over?').max(64).optional(),
 });
 
 export const chairSummary = z.object({
@@ -38,7 +44,14 @@ export const chairSummary = z.object({
 });
 
 export const createdChair = z.object({ id: z.string(), name: z.string(), createdAt: z.number() });
-export const pairedDevice = z.object({ id: z.string(), token: z.string(), chairId: z.string(), name: z.string() });
+export const pairedDevice = z.object({
+  id: z.string(),
+  token: z.string(),
+  chairId: z.string(),
+  name: z.string(),
+  /** SHA-256 of the clinic CA the handpiece pins for wss://; absent when the server speaks plain HTTP only. */
+  caFingerprint: z.string().optional(),
+});
 
 export const sessionView = z.object({
   id: z.string(),

@@ -10,6 +10,12 @@ import { planRegion } from './plan.ts';
 
 export const LIVE_PATH = '/ws/live';
 
+/** Why the server closed a live socket. */
+export const LiveCloseCode = {
+  /** The browser session it was opened with ended (signed out, disabled, expired): sign in again. */
+  sessionEnded: 4401,
+} as const;
+
 export const liveClientMessage = z.discriminatedUnion('scope', [
   z.object({ type: z.literal('subscribe'), scope: z.literal('all') }),
   z.object({ type: z.literal('subscribe'), scope: z.literal('chair'), chairId: z.string().min(1) }),
@@ -51,6 +57,7 @@ export const liveChair = z.object({
     .object({
       id: z.string(),
       operatorId: z.string(),
+      operatorName: z.string(),
       patientRef: z.string(),
       startedAt: z.number(),
       dots: z.object({ total: z.number(), byRegion: z.record(z.string(), z.number()) }),

@@ -16,6 +16,10 @@ export function browserSessionStore(db: Db) {
   const remove = db.prepare('DELETE FROM browser_sessions WHERE id_hash = ?');
   const removePerson = db.prepare('DELETE FROM browser_sessions WHERE person_id = ?');
   const purge = db.prepare('DELETE FROM browser_sessions WHERE expires_at <= ?');
+  const revokedListeners = new Set<() => void>();
+  const revoked = () => {
+    for (const listener of revokedListeners) listener();
+  };
 
   return {
     create(caller: Caller, now: number, ttlMs: number): { id: string; expiresAt: number } {
@@ -32,9 +36,16 @@ export function browserSessionStore(db: Db) {
     },
     revoke(id: string): void {
       remove.run(hashToken(id));
+      revoked();
     },
     revokePerson(personId: string): void {
       removePerson.run(personId);
+      revoked();
+    },
+    /** Sessions were revoked (a sign-out, a person disabled): whoever holds sockets re-checks them. */
+    onRevoked(listener: () => void): () => void {
+      revokedListeners.add(listener);
+      return () => revokedListeners.delete(listener);
     },
   };
 }

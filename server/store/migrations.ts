@@ -1,4 +1,5 @@
 import type { Database } from 'better-sqlite3';
+import { StartupError } from '../startup-error.ts';
 
 /**
  * Schema versions, applied in order at start. A released migration is never edited: a change is a
@@ -248,6 +249,16 @@ const migrations: readonly string[] = [
   ) STRICT;
   CREATE INDEX alarm_events_by_alarm ON alarm_events(alarm_id, at);
   `,
+  /* 7: a chair handed over mid-session: who operated from when (sessions.operator_id is the current one) */ `
+  CREATE TABLE session_handovers (
+    id            INTEGER PRIMARY KEY,
+    session_key   INTEGER NOT NULL REFERENCES sessions(key),
+    at            INTEGER NOT NULL,
+    from_operator TEXT NOT NULL,
+    to_operator   TEXT NOT NULL
+  ) STRICT;
+  CREATE INDEX session_handovers_by_session ON session_handovers(session_key, at);
+  `,
 ];
 
 export const SCHEMA_VERSION = migrations.length;
@@ -255,7 +266,7 @@ export const SCHEMA_VERSION = migrations.length;
 export function migrate(db: Database): void {
   const current = db.pragma('user_version', { simple: true }) as number;
   if (current > SCHEMA_VERSION) {
-    throw new Error(
+    throw new StartupError(
       `the database is at schema version ${current}, newer than this server knows (${SCHEMA_VERSION}); run a newer Stipple`,
     );
   }

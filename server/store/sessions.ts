@@ -12,6 +12,12 @@ export interface Session {
   endedAt: number | null;
 }
 
+export interface Handover {
+  at: number;
+  fromOperator: string;
+  toOperator: string;
+}
+
 export interface DotCounts {
   total: number;
   byRegion: Record<string, number>;
@@ -40,6 +46,11 @@ export function sessionStore(db: Db) {
   );
   const open = db.prepare<[], Session>(`SELECT ${columns} FROM sessions WHERE ended_at IS NULL`);
   const end = db.prepare('UPDATE sessions SET ended_at = ? WHERE id = ? AND ended_at IS NULL');
+  const setOperator = db.prepare('UPDATE sessions SET operator_id = ? WHERE key = ? AND ended_at IS NULL');
+  const insertHandover = db.prepare('INSERT INTO session_handovers (session_key, at, from_operator, to_operator) VALUES (?, ?, ?, ?)');
+  const handoversOf = db.prepare<[number], Handover>(
+    'SELECT at, from_operator AS fromOperator, to_operator AS toOperator FROM session_handovers WHERE session_key = ? ORDER BY at, id',
+  );
   const counts = db.prepare<[number], { region: string; dots: number }>(
     'SELECT region, dots FROM session_region_counts WHERE session_key = ? ORDER BY region',
   );
@@ -60,6 +71,13 @@ export function sessionStore(db: Db) {
       end.run(now, id);
       return byId.get(id);
     },
+    /** Hands an open session to another operator from `at` on; undefined when it is not open. */
+    handover: db.transaction((session: Session, operatorId: string, at: number): Session | undefined => {
+      if (setOperator.run(operatorId, session.key).changes === 0) return undefined;
+      insertHandover.run(session.key, at, session.operatorId, operatorId);
+      return byId.get(session.id);
+    }),
+    handovers: (key: number): Handover[] => handoversOf.all(key),
     get: (id: string): Session | undefined => byId.get(id),
     openForChair: (chairId: string): Session | undefined => openByChair.get(chairId),
     latestForChair: (chairId: string): Session | undefined => latestByChair.get(chairId),

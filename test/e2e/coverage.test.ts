@@ -41,10 +41,11 @@ describe('coverage against the plan, live in Chromium', () => {
     const chair = await server.api.createChair('Chair 1');
     const plan = await smallPlan(server, 'P-0142');
 
+    expect((await server.request('POST', '/api/people', { name: 'Ana', role: 'operator', secret: '4821' })).status).toBe(201);
     const tablet = await suite.signedIn(server.url, `/chairs/${chair.id}`);
 
-    // The operator starts the session; the patient's code brings up the treatment's plans.
-    await tablet.getByLabel('Operator').fill('op-ana');
+    // The session starts for Ana; the patient's code brings up the treatment's plans.
+    await tablet.getByLabel('Operator').selectOption({ label: 'Ana' });
     await tablet.getByLabel('Patient code').fill('P-0142');
     await expect.poll(() => tablet.getByTestId('plan-select').inputValue()).toBe(plan.id);
     await tablet.getByRole('button', { name: 'Start session' }).click();

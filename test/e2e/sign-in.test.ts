@@ -19,8 +19,8 @@ async function setUp() {
   server = await startTestServer({ webRoot });
   const chair = await chairWithDevice(server.api, 'Chair 3');
   await server.request('POST', '/api/people', { name: 'Ana', role: 'operator', secret: '4821' });
-  await server.request('POST', '/api/people', { name: 'Sam', role: 'supervisor', secret: 'lead-of-the-floor' });
-  return chair;
+  const sam = (await (await server.request('POST', '/api/people', { name: 'Sam', role: 'supervisor', secret: 'lead-of-the-floor' })).json()) as { id: string };
+  return { ...chair, sam: sam.id };
 }
 
 async function tapPin(page: Page, pin: string) {
@@ -64,5 +64,17 @@ describe('signing in at the clinic', () => {
     await tapPin(page, '4821'); // even the right PIN waits out the lock
     await expect.poll(() => page.getByRole('alert').innerText()).toMatch(/try again in \d+ s/);
     expect(page.url()).toContain('/sign-in');
+  });
+
+  it('a supervisor disabled while the wall is open is sent to sign-in, and the wall stops updating', async () => {
+    const { sam } = await setUp();
+    const page = await tablet();
+    await page.getByRole('button', { name: /^Sam/ }).click();
+    await page.getByLabel('Password').fill('lead-of-the-floor');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.waitForURL(`${server.url}/`);
+    await expect.poll(() => page.getByTestId('chair-card').count()).toBe(1);
+    expect((await server.request('POST', `/api/people/${sam}/disable`, {})).status).toBe(200);
+    await page.waitForURL(/\/sign-in/, { timeout: 5_000 });
   });
 });

@@ -5,7 +5,8 @@ import { ADMIN_TOKEN } from './server.ts';
 /** Debian's chromium; test/ensure-chromium.ts installs it when it is missing. */
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
-export async function launchBrowser(): Promise<Browser> {
+/** `extraArgs`: more Chromium switches, e.g. the clinic CA's pin for an HTTPS test. */
+export async function launchBrowser(extraArgs: readonly string[] = []): Promise<Browser> {
   if (!existsSync(CHROMIUM)) throw new Error(`Chromium is missing at ${CHROMIUM}: run "apt-get install chromium"`);
   return chromium.launch({
     executablePath: CHROMIUM,
@@ -13,7 +14,7 @@ export async function launchBrowser(): Promise<Browser> {
     // This machine has no network beyond loopback: keep Chromium from reaching for Google.
     args: [
       '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-      '--disable-component-update', '--disable-sync',
+      '--disable-component-update', '--disable-sync', ...extraArgs,
     ],
   });
 }

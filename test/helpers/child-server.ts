@@ -23,7 +23,8 @@ export class ChildServer {
   static async start(dataDir: string, port: number, script = 'server/main.ts'): Promise<ChildServer> {
     const child = spawn(process.execPath, ['--import', 'tsx', script], {
       cwd: repoRoot,
-      env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', STIPPLE_DATA_DIR: dataDir, STIPPLE_ADMIN_TOKEN: ADMIN_TOKEN, LOG_LEVEL: 'warn' },
+      // HTTPS on, as on the box, on a free port: test servers running side by side never meet on 8443.
+      env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', STIPPLE_DATA_DIR: dataDir, STIPPLE_ADMIN_TOKEN: ADMIN_TOKEN, LOG_LEVEL: 'warn', STIPPLE_HTTPS_PORT: '0' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let output = '';

@@ -1,4 +1,4 @@
-import { WebSocket } from 'ws';
+import { WebSocket, type ClientOptions } from 'ws';
 import { serverMessage, type ServerMessage } from '../../server/protocol/v1.ts';
 import { waitFor } from './server.ts';
 
@@ -21,8 +21,9 @@ export class RawDevice {
     });
   }
 
-  static async connect(url: string): Promise<RawDevice> {
-    const socket = new WebSocket(url);
+  /** `options.ca`: for wss://, the only CA trusted (a handpiece's pin). */
+  static async connect(url: string, options?: ClientOptions): Promise<RawDevice> {
+    const socket = new WebSocket(url, options);
     await new Promise<void>((resolve, reject) => {
       socket.once('open', () => resolve());
       socket.once('error', reject);
@@ -31,8 +32,8 @@ export class RawDevice {
   }
 
   /** Connects and says hello; resolves with the welcome. */
-  static async hello(url: string, deviceId: string, token: string) {
-    const device = await RawDevice.connect(url);
+  static async hello(url: string, deviceId: string, token: string, options?: ClientOptions) {
+    const device = await RawDevice.connect(url, options);
     device.send({ type: 'hello', v: 1, deviceId, token, fw: 'raw/1' });
     const welcome = await device.next('welcome');
     return { device, welcome };

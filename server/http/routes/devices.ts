@@ -10,6 +10,8 @@ import { ApiError } from '../errors.ts';
 
 export function deviceRoutes(deps: ApiDeps) {
   const { store, registry, hub, clock } = deps;
+  // Shown with every new token: the handpiece pins this CA for wss://.
+  const pin = () => (deps.tls ? { caFingerprint: deps.tls.material.caFingerprint } : {});
   const find = (id: string): Device => {
     const device = store.devices.get(id);
     if (!device) throw ApiError.notFound(`device ${id}`);
@@ -28,7 +30,7 @@ export function deviceRoutes(deps: ApiDeps) {
       recordAudit(deps, c, 'device.pair', device.id, { chairId, name });
       hub.emit('setup', { chairId });
       // The token is shown here and never again: only its hash is kept.
-      return c.json({ id: device.id, token, chairId, name }, 201);
+      return c.json({ id: device.id, token, chairId, name, ...pin() }, 201);
     })
     .get('/:id/incidents', (c) => c.json(store.devices.recentIncidents(find(c.req.param('id')).key)))
     .post('/:id/revoke', (c) => {
@@ -46,6 +48,6 @@ export function deviceRoutes(deps: ApiDeps) {
       store.devices.replaceToken(device.id, hashToken(token));
       registry.disconnect(device.id, 'this device has a new token');
       recordAudit(deps, c, 'device.rotate', device.id, { name: device.name });
-      return c.json({ id: device.id, token, chairId: device.chairId, name: device.name });
+      return c.json({ id: device.id, token, chairId: device.chairId, name: device.name, ...pin() });
     });
 }

@@ -1,11 +1,12 @@
 import { Hono } from 'hono';
 import { mayUseChair } from '../../auth/roles.ts';
-import { newSessionBody, type SessionView } from '../../protocol/api.ts';
+import { handoverBody, newSessionBody, type SessionView } from '../../protocol/api.ts';
 import { InhibitReason } from '../../protocol/v1.ts';
 import { OpenSessionExists, type Session } from '../../store/sessions.ts';
 import { recordAudit } from '../audit-log.ts';
 import { readBody } from '../body.ts';
 import type { AppEnv } from '../caller-auth.ts';
+import type { Context } from 'hono';
 import type { ApiDeps } from '../deps.ts';
 import { ApiError } from '../errors.ts';
 
@@ -21,6 +22,7 @@ export function sessionRoutes(deps: ApiDeps) {
       const input = await readBody(c, newSessionBody);
       if (!store.chairs.get(input.chairId)) throw ApiError.notFound(`chair ${input.chairId}`);
       if (!mayUseChair(c.get('caller'), input.chairId)) throw ApiError.otherChair();
+      const operatorId = sessionOperator(c, input.operatorId);
       const plan = input.planId ? store.plans.plan(input.planId) : undefined;
       if (input.planId && !plan) throw ApiError.notFound(`plan ${input.planId}`);
       if (plan && plan.patientRef !== input.patientRef) {
@@ -31,7 +33,7 @@ export function sessionRoutes(deps: ApiDeps) {
       try {
         session = store.sessions.start({
           chairId: input.chairId,
-          operatorId: input.operatorId,
+          operatorId,
           patientRef: input.patientRef,
           planId: plan?.id ?? null,
           startedAt: clock.now(),
@@ -48,6 +50,18 @@ export function sessionRoutes(deps: ApiDeps) {
       return c.json(withDots(session), 201);
     })
     .get('/:id', (c) => c.json(withDots(find(c.req.param('id'), c.get('caller')))))
+    .post('/:id/handover', async (c) => {
+      const input = await readBody(c, handoverBody);
+      const open = find(c.req.param('id'), c.get('caller'));
+      const operatorId = sessionOperator(c, input.operatorId);
+      if (operatorId === open.operatorId) return c.json(withDots(open));
+      const at = clock.now();
+      const handed = store.sessions.handover(open, operatorId, at);
+      if (!handed) throw new ApiError(409, 'conflict', `session ${open.id} has ended: start a new one`);
+      recordAudit(deps, c, 'session.handover', handed.id, { chairId: handed.chairId, from: open.operatorId, to: operatorId });
+      hub.emit('handover', { session: handed, from: open.operatorId, at });
+      return c.json(withDots(handed));
+    })
     .post('/:id/end', (c) => {
       const open = find(c.req.param('id'), c.get('caller'));
       if (open.endedAt !== null) return c.json(withDots(open));
@@ -57,6 +71,33 @@ export function sessionRoutes(deps: ApiDeps) {
       hub.emit('session', { session: ended, change: 'ended' });
       return c.json(withDots(ended));
     });
+
+  /**
+   * Who operates: a signed-in operator is the person at the handpiece (their breaks are counted on
+   * them, so they cannot work under another's name); staff choose an active operator of the clinic;
+   * the admin token (integrations, protocol v1) names its own operator reference.
+   */
+  function sessionOperator(c: Context<AppEnv>, requested: string | undefined): string {
+    const caller = c.get('caller');
+    const required = () => new ApiError(400, 'invalid', 'who is operating?', { operatorId: 'who is operating?' });
+    if (c.get('browserSession') === undefined) {
+      if (!requested) throw required();
+      return requested;
+    }
+    if (caller.role === 'operator') {
+      if (requested !== undefined && requested !== caller.personId) {
+        throw new ApiError(403, 'forbidden', 'you can operate only as yourself: the other operator signs in on this tablet');
+      }
+      return caller.personId!;
+    }
+    if (!requested) throw required();
+    const person = store.people.get(requested);
+    if (!person || person.role !== 'operator' || person.disabledAt !== null) {
+      const message = 'pick an active operator of the clinic';
+      throw new ApiError(400, 'invalid', message, { operatorId: message });
+    }
+    return person.id;
+  }
 
   function find(id: string, caller: AppEnv['Variables']['caller']): Session {
     const session = store.sessions.get(id);

@@ -2,7 +2,7 @@ import { Hono } from 'hono';
 import { getConnInfo } from '@hono/node-server/conninfo';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import { z } from 'zod';
-import type { Lockout } from '../../auth/lockout.ts';
+import type { SignInAttempt, SignInThrottle } from '../../auth/sign-in-throttle.ts';
 import { ADMIN_TOKEN_CALLER, type Caller } from '../../auth/roles.ts';
 import { verifySecret } from '../../auth/secrets.ts';
 import { tokenMatches } from '../../auth/tokens.ts';
@@ -25,28 +25,29 @@ const signInBody = z.union([
 
 /**
  * Browser sign-in: a person with their PIN or password (or, to set the clinic up, the admin
- * token) gets an HttpOnly, SameSite=Strict session cookie. Wrong tries are throttled per person
- * and per address, and the refusal says when to try again.
+ * token) gets an HttpOnly, SameSite=Strict session cookie. Wrong tries are throttled (see
+ * SignInThrottle), and the refusal says when to try again, in words and in Retry-After.
  */
-export function signInRoutes(auth: CallerAuth, store: Store, lockout: Lockout) {
+export function signInRoutes(auth: CallerAuth, store: Store, throttle: SignInThrottle) {
   const locked = (until: number) => {
-    const seconds = Math.ceil((until - auth.clock.now()) / 1000);
+    // Retry-After is in real seconds; an accelerated demo clock runs faster than that.
+    const seconds = Math.max(1, Math.ceil((until - auth.clock.now()) / 1000 / auth.clock.scale));
     const message = `too many wrong tries: try again in ${seconds} s`;
-    return new ApiError(429, 'locked', message, { secret: message });
+    return new ApiError(429, 'locked', message, { secret: message }, { 'Retry-After': String(seconds) });
   };
 
-  async function check(keys: string[], attempt: () => Promise<Caller | undefined>): Promise<Caller> {
+  async function check(attempt: SignInAttempt, verify: () => Promise<Caller | undefined>): Promise<Caller> {
+    const until = throttle.lockedUntil(attempt, auth.clock.now());
+    if (until !== undefined) throw locked(until);
+    const caller = await verify();
     const now = auth.clock.now();
-    const until = Math.max(...keys.map((k) => lockout.lockedUntil(k, now) ?? 0));
-    if (until > now) throw locked(until);
-    const caller = await attempt();
     if (!caller) {
-      for (const key of keys) lockout.fail(key, now);
-      const lockedNow = Math.max(...keys.map((k) => lockout.lockedUntil(k, now) ?? 0));
-      if (lockedNow > now) throw locked(lockedNow);
+      throttle.fail(attempt, now);
+      const lockedNow = throttle.lockedUntil(attempt, now);
+      if (lockedNow !== undefined) throw locked(lockedNow);
       throw new ApiError(401, 'unauthorized', 'that is not right', { secret: 'that is not right' });
     }
-    for (const key of keys) lockout.succeed(key);
+    throttle.succeed(attempt, now);
     return caller;
   }
 
@@ -59,34 +60,37 @@ export function signInRoutes(auth: CallerAuth, store: Store, lockout: Lockout) {
     .post('/sign-in', async (c) => {
       if (c.req.header('origin') && !sameOrigin(c)) throw new ApiError(403, 'forbidden', 'sign in from this server\'s own page');
       const body = await readBody(c, signInBody);
-      const address = `addr:${getConnInfo(c).remote.address ?? 'unknown'}`;
+      const address = getConnInfo(c).remote.address ?? 'unknown';
       let caller: Caller;
       if ('token' in body) {
-        caller = await check([address], async () => (tokenMatches(body.token, auth.adminTokenHash) ? ADMIN_TOKEN_CALLER : undefined));
+        caller = await check({ personId: null, address }, async () => (tokenMatches(body.token, auth.adminTokenHash) ? ADMIN_TOKEN_CALLER : undefined));
       } else {
         const person = store.people.get(body.personId);
         if (!person || person.disabledAt !== null) throw new ApiError(400, 'invalid', 'pick your name from the list', { personId: 'pick your name from the list' });
         if (person.role === 'operator' && !(body.chairId && store.chairs.get(body.chairId))) {
           throw new ApiError(400, 'invalid', 'pick the chair this tablet serves', { chairId: 'pick the chair this tablet serves' });
         }
-        caller = await check([`person:${person.id}`, address], async () => {
+        caller = await check({ personId: person.id, address }, async () => {
           const hash = store.people.secretHash(person.id);
           if (!hash || !(await verifySecret(body.secret, hash))) return undefined;
           return { role: person.role, personId: person.id, name: person.name, chairId: person.role === 'operator' ? body.chairId! : null };
         });
       }
       const session = auth.sessions.create(caller, auth.clock.now(), BROWSER_SESSION_TTL_MS);
-      setCookie(c, SESSION_COOKIE, session.id, { httpOnly: true, sameSite: 'Strict', path: '/', maxAge: BROWSER_SESSION_TTL_MS / 1000 });
+      // Secure over HTTPS, so the browser never sends it in the clear; plain HTTP is loopback only.
+      setCookie(c, SESSION_COOKIE, session.id, { httpOnly: true, secure: c.req.url.startsWith('https:'), sameSite: 'Strict', path: '/', maxAge: BROWSER_SESSION_TTL_MS / 1000 });
       return c.json({ signedIn: true, role: caller.role, name: caller.name, chairId: caller.chairId, expiresAt: session.expiresAt });
     })
     .post('/sign-out', (c) => {
       const session = getCookie(c, SESSION_COOKIE);
       if (session) auth.sessions.revoke(session);
-      deleteCookie(c, SESSION_COOKIE, { path: '/' });
+      deleteCookie(c, SESSION_COOKIE, { path: '/', secure: c.req.url.startsWith('https:') });
       return c.json({ signedIn: false });
     })
     .get('/me', (c) => {
-      const caller = identify(c, auth);
-      return c.json(caller ? { signedIn: true, role: caller.role, name: caller.name, chairId: caller.chairId } : { signedIn: false });
+      const caller = identify(c, auth)?.caller;
+      return c.json(
+        caller ? { signedIn: true, role: caller.role, name: caller.name, chairId: caller.chairId, personId: caller.personId } : { signedIn: false },
+      );
     });
 }

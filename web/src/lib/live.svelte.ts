@@ -1,4 +1,4 @@
-import { liveServerMessage, LIVE_PATH, type CellCounts, type LiveChair, type LiveClientMessage, type LivePlan } from '$protocol/live';
+import { liveServerMessage, LIVE_PATH, LiveCloseCode, type CellCounts, type LiveChair, type LiveClientMessage, type LivePlan } from '$protocol/live';
 
 /** Reconnect delays: capped exponential, tried again at once when the tablet wakes or the Wi-Fi returns. */
 export const RECONNECT_INITIAL_MS = 500;
@@ -85,8 +85,14 @@ export class LiveFeed {
       socket.send(JSON.stringify(this.subscription));
     };
     socket.onmessage = (event) => this.#receive(event.data);
-    socket.onclose = () => {
+    socket.onclose = (event) => {
       if (socket !== this.#socket || this.#stopped) return;
+      if (event.code === LiveCloseCode.sessionEnded) {
+        // Signed out here or elsewhere, disabled, or expired: reconnecting cannot help.
+        this.stop();
+        this.handlers.onSignedOut?.();
+        return;
+      }
       this.status = 'reconnecting';
       if (!opened) void this.#checkSignedIn();
       const delay = Math.min(RECONNECT_MAX_MS, RECONNECT_INITIAL_MS * 2 ** this.#attempt);
