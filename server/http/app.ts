@@ -27,6 +27,7 @@ import { deviceRoutes } from './routes/devices.ts';
 import { guidanceRoutes } from './routes/guidance.ts';
 import { peopleRoutes } from './routes/people.ts';
 import { planRoutes, treatmentRoutes } from './routes/plans.ts';
+import { recordRoutes } from './routes/records.ts';
 import { sessionRoutes } from './routes/sessions.ts';
 import { signInRoutes } from './routes/sign-in.ts';
 import { clinicCaDownload, tlsRoutes } from './routes/tls.ts';
@@ -102,6 +103,7 @@ export function createHttpApp(options: HttpAppOptions): Hono<AppEnv> {
     .route('/chairs', chairBreakRoutes(options))
     .route('/devices', deviceRoutes(options))
     .route('/sessions', sessionRoutes(options))
+    .route('/sessions', recordRoutes(options))
     .route('/people', peopleRoutes(options))
     .route('/audit', auditRoutes(options))
     .route('/treatments', treatmentRoutes(options))

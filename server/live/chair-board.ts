@@ -51,7 +51,10 @@ export class ChairBoard {
       }),
     );
     hub.on('session', ({ session }) => {
-      this.#update(session.chairId, (chair) => (chair.session = this.#liveSession(session.chairId)));
+      this.#update(session.chairId, (chair) => {
+        chair.session = this.#liveSession(session.chairId);
+        chair.lastSessionId = this.#lastEnded(session.chairId);
+      });
       this.#emit({ kind: 'reset', chairId: session.chairId });
     });
     hub.on('handover', ({ session }) => this.#update(session.chairId, (chair) => (chair.session = this.#liveSession(session.chairId))));
@@ -124,6 +127,7 @@ export class ChairBoard {
       state: 'idle',
       selectedRegion: chair.selectedRegion,
       currentRegion: previous?.currentRegion ?? chair.selectedRegion,
+      lastSessionId: this.#lastEnded(chairId),
       device: device
         ? { id: device.id, online: this.registry.isOnline(device.id), lastSeenAt: device.lastSeenAt, batteryPct: null }
         : null,
@@ -158,6 +162,11 @@ export class ChairBoard {
   /** How many dots a cell of the chair's open session holds now. */
   cellCount(chairId: string, cell: number): number {
     return this.coverage.forChair(chairId)?.done.cells[cell] ?? 0;
+  }
+
+  #lastEnded(chairId: string): string | null {
+    const latest = this.store.sessions.latestEndedForChair(chairId);
+    return latest?.id ?? null;
   }
 
   #liveSession(chairId: string): LiveChair['session'] {

@@ -45,6 +45,8 @@ export const liveChair = z.object({
   selectedRegion: z.string().nullable(),
   /** The region the last dot went to, or the selection before any dot. */
   currentRegion: z.string().nullable(),
+  /** The chair's newest ended session, for its report; null before the first ends. */
+  lastSessionId: z.string().nullable(),
   device: z
     .object({
       id: z.string(),

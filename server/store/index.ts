@@ -10,6 +10,7 @@ import { guidanceStore } from './guidance.ts';
 import { ingestWriter } from './ingest-writer.ts';
 import { peopleStore } from './people.ts';
 import { planStore } from './plans.ts';
+import { recordStore } from './records.ts';
 import { sessionStore } from './sessions.ts';
 import { settingsStore } from './settings.ts';
 import { telemetryStore } from './telemetry.ts';
@@ -32,6 +33,7 @@ export function openStore(dataDir: string) {
     guidance: guidanceStore(db),
     breaks: breakStore(db),
     alarms: alarmStore(db),
+    records: recordStore(db),
     ingest: ingestWriter(db),
     close: () => db.close(),
   };

@@ -259,6 +259,22 @@ const migrations: readonly string[] = [
   ) STRICT;
   CREATE INDEX session_handovers_by_session ON session_handovers(session_key, at);
   `,
+  /* 8: the session record: the supervisor's note and sign-off (read-only after it) */ `
+  CREATE TABLE session_reviews (
+    session_key    INTEGER PRIMARY KEY REFERENCES sessions(key),
+    note           TEXT NOT NULL,
+    updated_at     INTEGER NOT NULL,
+    signed_off_by  TEXT,
+    signed_off_at  INTEGER
+  ) STRICT;
+  -- A signed-off review is the record: nothing changes it afterwards.
+  CREATE TRIGGER session_reviews_signed_off BEFORE UPDATE ON session_reviews
+    WHEN OLD.signed_off_at IS NOT NULL
+    BEGIN SELECT RAISE(ABORT, 'signed off: the review is read-only'); END;
+  CREATE TRIGGER session_reviews_keep BEFORE DELETE ON session_reviews
+    WHEN OLD.signed_off_at IS NOT NULL
+    BEGIN SELECT RAISE(ABORT, 'signed off: the review is read-only'); END;
+  `,
 ];
 
 export const SCHEMA_VERSION = migrations.length;

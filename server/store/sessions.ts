@@ -44,6 +44,9 @@ export function sessionStore(db: Db) {
   const latestByChair = db.prepare<[string], Session>(
     `SELECT ${columns} FROM sessions WHERE chair_id = ? ORDER BY started_at DESC, key DESC LIMIT 1`,
   );
+  const latestEndedByChair = db.prepare<[string], Session>(
+    `SELECT ${columns} FROM sessions WHERE chair_id = ? AND ended_at IS NOT NULL ORDER BY ended_at DESC, key DESC LIMIT 1`,
+  );
   const open = db.prepare<[], Session>(`SELECT ${columns} FROM sessions WHERE ended_at IS NULL`);
   const end = db.prepare('UPDATE sessions SET ended_at = ? WHERE id = ? AND ended_at IS NULL');
   const setOperator = db.prepare('UPDATE sessions SET operator_id = ? WHERE key = ? AND ended_at IS NULL');
@@ -81,6 +84,7 @@ export function sessionStore(db: Db) {
     get: (id: string): Session | undefined => byId.get(id),
     openForChair: (chairId: string): Session | undefined => openByChair.get(chairId),
     latestForChair: (chairId: string): Session | undefined => latestByChair.get(chairId),
+    latestEndedForChair: (chairId: string): Session | undefined => latestEndedByChair.get(chairId),
     listOpen: (): Session[] => open.all(),
     dotCounts(key: number): DotCounts {
       const byRegion: Record<string, number> = {};

@@ -94,7 +94,7 @@ describe('treatment plans in Chromium', () => {
     await page.getByLabel('Reference population').selectOption('african');
     await page.getByRole('button', { name: 'Create treatment' }).click();
     const row = page.locator('tr[data-patient="P-0107"]');
-    await expect.poll(() => row.getByRole('link').count()).toBe(3);
+    await expect.poll(() => row.getByRole('link', { name: /^Session \d/ }).count()).toBe(3);
     await row.getByRole('link', { name: /^Session 1/ }).click();
     await page.waitForURL(/\/plans\/[^/]+$/);
     const planId = page.url().split('/').pop()!;

@@ -1,6 +1,7 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
 import type { AuditEntry } from '../../store/audit.ts';
+import { csvRow } from '../csv.ts';
 import type { AppEnv } from '../caller-auth.ts';
 import type { ApiDeps } from '../deps.ts';
 import { ApiError } from '../errors.ts';
@@ -14,16 +15,9 @@ const filters = z.object({
   format: z.enum(['json', 'csv']).default('json'),
 });
 
-function csvCell(value: unknown): string {
-  const text = typeof value === 'string' ? value : value === null || value === undefined ? '' : JSON.stringify(value);
-  // Quote always; double quotes inside; a leading = + - @ is defused so a spreadsheet never runs it.
-  return `"${(/^[=+\-@]/.test(text) ? `'${text}` : text).replace(/"/g, '""')}"`;
-}
-
 export function toCsv(entries: AuditEntry[]): string {
-  const header = 'time,actor,action,target,detail';
-  const rows = entries.map((e) => [new Date(e.at).toISOString(), e.actor, e.action, e.target, e.detail].map(csvCell).join(','));
-  return `${[header, ...rows].join('\r\n')}\r\n`;
+  const header = 'time,actor,action,target,detail\r\n';
+  return header + entries.map((e) => csvRow([new Date(e.at).toISOString(), e.actor, e.action, e.target, e.detail])).join('');
 }
 
 export function auditRoutes({ store }: ApiDeps) {
