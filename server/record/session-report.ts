@@ -23,22 +23,18 @@ export function sessionReport(store: Store, session: Session, now: number): Sess
   const plan = session.planId ? (store.plans.plan(session.planId) ?? null) : null;
 
   const byRegion = new Map<string, RegionDots>();
-  const cells = new Map<number, number>();
-  for (const [, region, x, y, cycles, dwellMs, needles] of store.records.dots(session.key)) {
+  for (const [region, cycles, dwellMs, needles] of store.records.dots(session.key)) {
     let dots = byRegion.get(region);
     if (!dots) byRegion.set(region, (dots = { count: 0, needles: new Map(), dwellMs: [], cycles: [] }));
     dots.count += 1;
     dots.needles.set(needles, (dots.needles.get(needles) ?? 0) + 1);
     dots.dwellMs.push(dwellMs);
     dots.cycles.push(cycles);
-    if (x !== null && y !== null) {
-      const cell = cellOf(x, y);
-      cells.set(cell, (cells.get(cell) ?? 0) + 1);
-    }
   }
-
-  let needleMs = 0;
-  for (const [, samples, running] of store.records.seconds(session.chairId, session.startedAt, end)) needleMs += (running / samples) * 1000;
+  // The grid the ingest writer keeps beside the dots: the same counts, without reading them again.
+  const grid = store.coverage.session(session.key).cells;
+  const cells: Array<[number, number]> = [];
+  for (let cell = 0; cell < grid.length; cell++) if (grid[cell]! > 0) cells.push([cell, grid[cell]!]);
 
   const guidance = store.records.guidance(session);
   const overwork = new Map<string, number>();
@@ -56,7 +52,7 @@ export function sessionReport(store: Store, session: Session, now: number): Sess
       startedAt: session.startedAt,
       endedAt: session.endedAt,
       lengthMs: end - session.startedAt,
-      needleMs: Math.round(needleMs),
+      needleMs: Math.round(store.records.needleSeconds(session.chairId, session.startedAt, end) * 1000),
       planId: session.planId,
     },
     plan: plan && {
@@ -65,7 +61,7 @@ export function sessionReport(store: Store, session: Session, now: number): Sess
     },
     totals: totalsOf(regions, store.records.flaggedInBreaks(session.key)),
     regions,
-    cells: [...cells].sort(([a], [b]) => a - b),
+    cells,
     breaks: store.records.breaks([...new Set(operators.map((o) => o.operatorId))], session.chairId, session.startedAt, end),
     alarms: store.alarms
       .history({ from: session.startedAt, to: end + 1, chairId: session.chairId }, 10_000)
@@ -93,7 +89,7 @@ export function cycleSeriesOf(store: Store, session: Session, now: number): Cycl
 export function replayDotsOf(store: Store, session: Session): ReplayDots {
   const replay: ReplayDots = { startedAt: session.startedAt, regions: [], t: [], cell: [], region: [] };
   const index = new Map<string, number>();
-  for (const [madeAt, region, x, y] of store.records.dots(session.key)) {
+  for (const [madeAt, region, x, y] of store.records.replayDots(session.key)) {
     let i = index.get(region);
     if (i === undefined) {
       i = replay.regions.push(region) - 1;

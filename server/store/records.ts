@@ -4,8 +4,10 @@ import type { SessionReview } from '../protocol/report.ts';
 import type { Db } from './db.ts';
 import type { Session } from './sessions.ts';
 
-/** One dot as the record reads it: [madeAt, region, x, y, cycles, dwellMs, needles]. */
-export type DotRow = [number, string, number | null, number | null, number, number, number];
+/** One dot as the report reads it: [region, cycles, dwellMs, needles]. */
+export type DotRow = [string, number, number, number];
+/** One dot as the replay reads it: [madeAt, region, x, y]. */
+export type ReplayRow = [number, string, number | null, number | null];
 /** One telemetry second: [second, samples, runningSamples, hzMean, hzMin, hzMax, needles]. */
 export type SecondRow = [number, number, number, number, number, number, number];
 
@@ -29,9 +31,15 @@ export interface SessionListRow extends Omit<Session, 'key'> {
 
 /** What a session left behind, read for its report, its replay and its exports. */
 export function recordStore(db: Db) {
-  const dots = db.prepare<[number], DotRow>(
-    'SELECT made_at, region, x, y, cycles, dwell_ms, needles FROM dots WHERE session_key = ? ORDER BY made_at, device_key, seq',
+  // Only the columns each reader needs: at 40,000 dots a session, every column read costs.
+  const dots = db.prepare<[number], DotRow>('SELECT region, cycles, dwell_ms, needles FROM dots WHERE session_key = ?').raw(true);
+  const replayDots = db.prepare<[number], ReplayRow>(
+    'SELECT made_at, region, x, y FROM dots WHERE session_key = ? ORDER BY made_at, device_key, seq',
   ).raw(true);
+  const needleSeconds = db.prepare<[string, number, number], { seconds: number }>(
+    `SELECT coalesce(sum(CAST(running_samples AS REAL) / samples), 0) AS seconds FROM telemetry_seconds
+     WHERE device_key IN (SELECT key FROM devices WHERE chair_id = ?) AND second >= ? AND second <= ?`,
+  );
   const seconds = db.prepare<[string, number, number], SecondRow>(
     `SELECT second, samples, running_samples, hz_sum / samples, hz_min, hz_max, needles FROM telemetry_seconds
      WHERE device_key IN (SELECT key FROM devices WHERE chair_id = ?) AND second >= ? AND second <= ? ORDER BY second`,
@@ -70,8 +78,13 @@ export function recordStore(db: Db) {
   );
 
   return {
-    /** The session's dots in the order they were made, one row at a time. */
+    /** The session's dots, in no particular order, one row at a time. */
     dots: (sessionKey: number): IterableIterator<DotRow> => dots.iterate(sessionKey),
+    /** The session's dots in the order they were made, one row at a time. */
+    replayDots: (sessionKey: number): IterableIterator<ReplayRow> => replayDots.iterate(sessionKey),
+    /** Seconds the chair's handpieces ran the needle from `from` to `to` (ms), from their telemetry. */
+    needleSeconds: (chairId: string, from: number, to: number): number =>
+      needleSeconds.get(chairId, Math.floor(from / 1000), Math.floor(to / 1000))?.seconds ?? 0,
     /** Telemetry seconds of the chair's handpieces from `from` to `to` (ms), one row at a time. */
     seconds: (chairId: string, from: number, to: number): IterableIterator<SecondRow> =>
       seconds.iterate(chairId, Math.floor(from / 1000), Math.floor(to / 1000)),
