@@ -3,7 +3,8 @@ import { Simulator } from '../device-sim/simulator.ts';
 import type { DeviceData } from '../device-sim/device-client.ts';
 import { sessionExport, sessionReport, type SessionReport } from '../server/protocol/report.ts';
 import { query } from './helpers/database.ts';
-import { ADMIN_TOKEN, startTestServer, waitFor, type TestServer } from './helpers/server.ts';
+import { dot, RawDevice } from './helpers/raw-device.ts';
+import { ADMIN_TOKEN, chairWithDevice, startTestServer, waitFor, type TestServer } from './helpers/server.ts';
 
 const cleanup: Array<() => Promise<void> | void> = [];
 afterEach(async () => {
@@ -78,6 +79,9 @@ describe('the session record', () => {
     expect(lines[0]).toBe('time,device_seq,region,x,y,cycles,dwell_ms,needles');
     expect(lines.length - 1).toBe((await server.api.session(sessionId)).dots.total);
     expect(lines[1]).toMatch(/^"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z",\d+,"[a-z-]+",/);
+    // Every row's time is its dot's own, in ISO 8601.
+    const stored = query<{ made_at: number }>(server.dataDir, 'SELECT made_at FROM dots WHERE session_key = (SELECT key FROM sessions WHERE id = ?) ORDER BY made_at, device_key, seq', sessionId);
+    expect(lines.slice(1).map((line) => line.slice(1, 25))).toEqual(stored.map((d) => new Date(d.made_at).toISOString()));
     const telemetry = await (await server.request('GET', `/api/sessions/${sessionId}/export/telemetry.csv`)).text();
     expect(telemetry.split('\r\n')[0]).toBe('second,samples,running_share,cycle_hz_mean,cycle_hz_min,cycle_hz_max,needles');
     expect(telemetry.split('\r\n').length).toBeGreaterThan(2);
@@ -123,5 +127,27 @@ describe('the session record', () => {
       expect((await fetch(`${server.url}/api/sessions/${session.id}/${path}`, { headers: { cookie: asBen } })).status, path).toBe(403);
       expect((await fetch(`${server.url}/api/sessions/${session.id}/${path}`, { headers: { cookie: asAna } })).status, path).toBe(200);
     }
+  });
+
+  it('a dot resent late into an ended session shows in its report, however often the report was opened', async () => {
+    const server = await startTestServer();
+    cleanup.push(() => server.dispose());
+    const ids = await chairWithDevice(server.api);
+    const session = await server.api.startSession({ chairId: ids.chairId, operatorId: 'op-1', patientRef: 'P-1' });
+    const { device } = await RawDevice.hello(server.deviceUrl, ids.deviceId, ids.token);
+    const madeAt = Date.now();
+    for (let seq = 1; seq <= 3; seq++) device.send(dot(seq, { ts: madeAt + seq }));
+    await device.acked(3);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    await server.api.endSession(session.id);
+    expect((await report(server, session.id)).totals.placedDots).toBe(3);
+    expect((await report(server, session.id)).totals.placedDots).toBe(3);
+    // Made during the session, delivered after it ended (a handpiece's outbox after a Wi-Fi drop).
+    device.send(dot(4, { ts: madeAt + 4, region: 'occipital' }));
+    await device.acked(4);
+    const again = await report(server, session.id);
+    expect(again.totals.placedDots).toBe(4);
+    expect(again.regions.find((r) => r.region === 'occipital')?.placedDots).toBe(1);
+    device.close();
   });
 });

@@ -6,6 +6,24 @@ import type { Session } from '../store/sessions.ts';
 const PAGE = 10_000;
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 
+/**
+ * ISO 8601 times for rows in time order: the date, hour and minute are formatted once a minute,
+ * the seconds and milliseconds by hand (a dots export formats one time per row).
+ */
+function minuteIsoClock(): (ms: number) => string {
+  let minute = Number.NaN;
+  let prefix = '';
+  return (ms) => {
+    const m = Math.floor(ms / 60_000);
+    if (m !== minute) {
+      minute = m;
+      prefix = new Date(m * 60_000).toISOString().slice(0, 17);
+    }
+    const rest = ms - m * 60_000;
+    return `${prefix}${String(Math.floor(rest / 1000)).padStart(2, '0')}.${String(rest % 1000).padStart(3, '0')}Z`;
+  };
+}
+
 /** The versioned bundle of a session for the clinic's records and integrators (docs/records.md). */
 export function exportBundle(report: SessionReport, now: number): SessionExport {
   const { session, plan, totals, regions, breaks, alarms, guidance, review } = report;
@@ -24,6 +42,7 @@ export function csvExport(store: Store, session: Session, kind: CsvKind, report:
   const header = CSV_HEADERS[kind];
   if (kind === 'dots') {
     let after: [number, number, number] = [-1, 0, 0];
+    const time = minuteIsoClock();
     return csvStream(header, () => {
       const rows = store.records.dotsPage(session.key, after, PAGE);
       if (rows.length === 0) return undefined;
@@ -33,7 +52,7 @@ export function csvExport(store: Store, session: Session, kind: CsvKind, report:
       // (letters, digits, dashes) need neither escaping nor defusing.
       let text = '';
       for (const [madeAt, , seq, region, x, y, cycles, dwellMs, needles] of rows) {
-        text += `"${new Date(madeAt).toISOString()}",${seq},"${region}",${x ?? ''},${y ?? ''},${cycles},${dwellMs},${needles}\r\n`;
+        text += `"${time(madeAt)}",${seq},"${region}",${x ?? ''},${y ?? ''},${cycles},${dwellMs},${needles}\r\n`;
       }
       return text;
     });

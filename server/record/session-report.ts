@@ -2,7 +2,7 @@ import { cellOf } from '../coverage/grid.ts';
 import type { CycleSeries, ReplayDots, SessionReport } from '../protocol/report.ts';
 import type { Session } from '../store/sessions.ts';
 import type { Store } from '../store/index.ts';
-import { summariseRegions, totalsOf, type RegionDots } from './summarise.ts';
+import { summariseRegions, tallyDots, totalsOf, type RegionDots } from './summarise.ts';
 
 /** Who operated the session and from when: the first operator, then each hand-over. */
 function operatorSpans(store: Store, session: Session) {
@@ -14,27 +14,29 @@ function operatorSpans(store: Store, session: Session) {
   return spans;
 }
 
-/**
- * The whole record of one session, read from what the store already holds: dots, telemetry seconds,
- * the break log, alarms, guidance and the supervisor's review. `now` ends a session still open.
- */
-export function sessionReport(store: Store, session: Session, now: number): SessionReport {
-  const end = session.endedAt ?? now;
-  const plan = session.planId ? (store.plans.plan(session.planId) ?? null) : null;
+/** The part of a report that reads every dot: it changes only when the session's dots do. */
+export interface SessionWork {
+  byRegion: Map<string, RegionDots>;
+  /** Dots per grid cell, as [cell, dots]. */
+  cells: Array<[number, number]>;
+}
 
-  const byRegion = new Map<string, RegionDots>();
-  for (const [region, cycles, dwellMs, needles] of store.records.dots(session.key)) {
-    let dots = byRegion.get(region);
-    if (!dots) byRegion.set(region, (dots = { count: 0, needles: new Map(), dwellMs: [], cycles: [] }));
-    dots.count += 1;
-    dots.needles.set(needles, (dots.needles.get(needles) ?? 0) + 1);
-    dots.dwellMs.push(dwellMs);
-    dots.cycles.push(cycles);
-  }
+export function sessionWork(store: Store, session: Session): SessionWork {
   // The grid the ingest writer keeps beside the dots: the same counts, without reading them again.
   const grid = store.coverage.session(session.key).cells;
   const cells: Array<[number, number]> = [];
   for (let cell = 0; cell < grid.length; cell++) if (grid[cell]! > 0) cells.push([cell, grid[cell]!]);
+  return { byRegion: tallyDots(store.records.dots(session.key)), cells };
+}
+
+/**
+ * The whole record of one session, read from what the store already holds: dots, telemetry seconds,
+ * the break log, alarms, guidance and the supervisor's review. `now` ends a session still open.
+ */
+export function sessionReport(store: Store, session: Session, now: number, work: SessionWork = sessionWork(store, session)): SessionReport {
+  const end = session.endedAt ?? now;
+  const plan = session.planId ? (store.plans.plan(session.planId) ?? null) : null;
+  const { byRegion, cells } = work;
 
   const guidance = store.records.guidance(session);
   const overwork = new Map<string, number>();

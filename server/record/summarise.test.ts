@@ -1,9 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { quantile, spreadOf, summariseRegions, totalsOf, type RegionDots } from './summarise.ts';
+import { quantile, spreadOf, summariseRegions, tallyDots, totalsOf, type RegionDots } from './summarise.ts';
 import type { PlanRegion } from '../protocol/plan.ts';
 
 const region = (areaCm2: number, density: number, needles: number): PlanRegion => ({ areaCm2, density, needles, skin: 'normal', hue: '', note: '' });
-const dots = (count: number, needles: Array<[number, number]>, dwell: number[]): RegionDots => ({ count, needles: new Map(needles), dwellMs: dwell, cycles: dwell.map((d) => d / 10) });
+const dots = (count: number, needles: Array<[number, number]>, dwell: number[]): RegionDots => ({
+  count, needles: new Map(needles), dwellMs: spreadOf(dwell), cycles: spreadOf(dwell.map((d) => d / 10)),
+});
 
 describe('the report\'s region table', () => {
   it('quantiles interpolate between neighbours; no dots is no spread', () => {
@@ -24,6 +26,12 @@ describe('the report\'s region table', () => {
     expect(frontal).toMatchObject({ placedDots: 0, percentOfTarget: 0, needles: {}, dwellMs: null });
     expect(unassigned).toMatchObject({ region: 'unassigned', targetDots: null, percentOfTarget: null, placedDots: 4 });
     expect(totalsOf([crown!, frontal!, unassigned!], 3)).toEqual({ placedDots: 554, targetDots: 800, percentOfTarget: 69.3, flaggedInBreaks: 3 });
+  });
+
+  it('tallies dots by region: counts, needle groupings, and the spread of dwell and cycles', () => {
+    const tally = tallyDots([['crown', 18, 150, 3], ['crown', 22, 170, 3], ['crown', 20, 160, 5], ['occipital', 12, 90, 1]]);
+    expect(tally.get('crown')).toEqual({ count: 3, needles: new Map([[3, 2], [5, 1]]), dwellMs: { median: 160, p25: 155, p75: 165 }, cycles: { median: 20, p25: 19, p75: 21 } });
+    expect(tally.get('occipital')!.count).toBe(1);
   });
 
   it('without a plan, regions are listed as the dots went, with no targets', () => {

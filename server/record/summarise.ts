@@ -20,12 +20,26 @@ export function spreadOf(values: number[]): Spread {
   return { median: round(quantile(sorted, 0.5)), p25: round(quantile(sorted, 0.25)), p75: round(quantile(sorted, 0.75)) };
 }
 
-/** One region's dots, as the store hands them over. */
+/** What a region's dots come to: how many, with which needles, and how long each was worked. */
 export interface RegionDots {
   count: number;
   needles: Map<number, number>;
-  dwellMs: number[];
-  cycles: number[];
+  dwellMs: Spread;
+  cycles: Spread;
+}
+
+/** Counts a session's dots ([region, cycles, dwellMs, needles] rows) by region. */
+export function tallyDots(rows: Iterable<readonly [string, number, number, number]>): Map<string, RegionDots> {
+  const byRegion = new Map<string, { count: number; needles: Map<number, number>; dwellMs: number[]; cycles: number[] }>();
+  for (const [region, cycles, dwellMs, needles] of rows) {
+    let dots = byRegion.get(region);
+    if (!dots) byRegion.set(region, (dots = { count: 0, needles: new Map(), dwellMs: [], cycles: [] }));
+    dots.count += 1;
+    dots.needles.set(needles, (dots.needles.get(needles) ?? 0) + 1);
+    dots.dwellMs.push(dwellMs);
+    dots.cycles.push(cycles);
+  }
+  return new Map([...byRegion].map(([region, d]) => [region, { count: d.count, needles: d.needles, dwellMs: spreadOf(d.dwellMs), cycles: spreadOf(d.cycles) }]));
 }
 
 const LABELS: Readonly<Record<string, string>> = Object.fromEntries(SCALP_REGIONS.map((r) => [r.id, r.label]));
@@ -64,8 +78,8 @@ export function summariseRegions(
       densityPerCm2: areaCm2 ? Math.round((placedDots / areaCm2) * 10) / 10 : null,
       needles: Object.fromEntries([...(placed?.needles ?? new Map<number, number>())].sort(([a], [b]) => a - b).map(([n, count]) => [String(n), count])),
       plannedNeedles: plan?.[id]?.needles ?? null,
-      dwellMs: spreadOf(placed?.dwellMs ?? []),
-      cycles: spreadOf(placed?.cycles ?? []),
+      dwellMs: placed?.dwellMs ?? null,
+      cycles: placed?.cycles ?? null,
       overworkHints: overwork.get(id) ?? 0,
     };
   });

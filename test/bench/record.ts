@@ -70,6 +70,8 @@ store.close();
 server = await ChildServer.start(dataDir, port);
 const get = (path: string) => fetch(`${server.url}${path}`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } });
 
+// The first open reads every dot; later opens of an ended session find that part kept.
+const [, coldReport] = await timed(async () => (await get(`/api/sessions/${session.id}/report`)).json());
 const reportTimes: number[] = [];
 for (let i = 0; i < 7; i++) reportTimes.push((await timed(async () => (await get(`/api/sessions/${session.id}/report`)).json()))[1]);
 
@@ -143,10 +145,11 @@ const kb = (bytes: number) => `${Math.round(bytes / 1024)} KiB`;
 process.stdout.write(
   [
     `session record, 8 h session: ${DOTS.toLocaleString('en')} dots, ${SECONDS.toLocaleString('en')} telemetry s, 16 breaks, 12 alarms (medians)`,
-    `  report API                         ${median(reportTimes).toFixed(0)} ms`,
+    `  report API, first open             ${coldReport.toFixed(0)} ms`,
+    `  report API, opened again           ${median(reportTimes).toFixed(0)} ms`,
     `  replay dots, columnar              ${median(replayTimes).toFixed(0)} ms, ${kb(replayBytes)}`,
     `  baseline: one JSON object per dot  ${median(naiveTimes).toFixed(0)} ms (query + stringify only), ${kb(naiveBytes)}`,
-    `  report drawn in Chromium           ${median(drawn).toFixed(0)} ms from navigation (goal ≤ 500)`,
+    `  report drawn in Chromium           ${median(drawn).toFixed(0)} ms from navigation, opened again (goal ≤ 500)`,
     `  replay at 600×                     ${fps.toFixed(0)} frames/s, frame work p50 ${frameTimes[Math.floor(frameTimes.length / 2)]!.toFixed(2)} ms, p95 ${frameTimes[Math.floor(frameTimes.length * 0.95)]!.toFixed(2)} ms (goal ≥ 50 frames/s)`,
     `  CSV export, dots                   ${Math.round(median(exportRates)).toLocaleString('en')} rows/s (goal ≥ 200,000)`,
     `  CSV export, telemetry              ${Math.round(median(telemetryRates)).toLocaleString('en')} rows/s`,

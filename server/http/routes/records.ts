@@ -4,6 +4,7 @@ import type { Caller } from '../../auth/roles.ts';
 import { CSV_KINDS, noteBody, type CsvKind } from '../../protocol/report.ts';
 import { csvExport, exportBundle } from '../../record/exports.ts';
 import { cycleSeriesOf, replayDotsOf, sessionReport } from '../../record/session-report.ts';
+import { SessionWorkCache } from '../../record/work-cache.ts';
 import type { Session } from '../../store/sessions.ts';
 import { recordAudit } from '../audit-log.ts';
 import { readBody } from '../body.ts';
@@ -26,6 +27,8 @@ const listFilter = z.object({
  */
 export function recordRoutes(deps: ApiDeps) {
   const { store, clock } = deps;
+  const work = new SessionWorkCache(deps.hub);
+  const report = (session: Session) => sessionReport(store, session, clock.now(), work.get(store, session));
 
   function operatedBy(session: Session, personId: string): boolean {
     return session.operatorId === personId || store.sessions.handovers(session.key).some((h) => h.fromOperator === personId);
@@ -57,7 +60,7 @@ export function recordRoutes(deps: ApiDeps) {
       if (!parsed.success) throw ApiError.invalid(parsed.error);
       return c.json(store.records.list(parsed.data));
     })
-    .get('/:id/report', (c) => c.json(sessionReport(store, readable(c), clock.now())))
+    .get('/:id/report', (c) => c.json(report(readable(c))))
     .get('/:id/cycle-rate', (c) => c.json(cycleSeriesOf(store, readable(c), clock.now())))
     .get('/:id/replay', (c) => c.json(replayDotsOf(store, readable(c))))
     .put('/:id/review/note', async (c) => {
@@ -79,7 +82,7 @@ export function recordRoutes(deps: ApiDeps) {
     .get('/:id/export.json', (c) => {
       const session = readable(c);
       recordAudit(deps, c, 'session.export', session.id, { kind: 'json' });
-      const bundle = exportBundle(sessionReport(store, session, clock.now()), clock.now());
+      const bundle = exportBundle(report(session), clock.now());
       return c.json(bundle, 200, attachment(`stipple-session-${session.id}.json`));
     })
     .get('/:id/export/:file{[a-z]+\\.csv}', (c) => {
@@ -88,7 +91,7 @@ export function recordRoutes(deps: ApiDeps) {
       if (!(CSV_KINDS as readonly string[]).includes(kind)) throw ApiError.notFound(`an export of ${kind}: there are ${CSV_KINDS.join(', ')}`);
       recordAudit(deps, c, 'session.export', session.id, { kind });
       const now = clock.now();
-      const body = csvExport(store, session, kind as CsvKind, () => sessionReport(store, session, now), now);
+      const body = csvExport(store, session, kind as CsvKind, () => report(session), now);
       return c.body(body, 200, { 'content-type': 'text/csv; charset=utf-8', ...attachment(`stipple-session-${session.id}-${kind}.csv`) });
     });
 }
