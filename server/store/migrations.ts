@@ -275,6 +275,55 @@ const migrations: readonly string[] = [
     WHEN OLD.signed_off_at IS NOT NULL
     BEGIN SELECT RAISE(ABORT, 'signed off: the review is read-only'); END;
   `,
+  /* 9: from one session to the next: treatment status, follow-up visits with findings and photos, laser clearances */ `
+  ALTER TABLE treatments ADD COLUMN status TEXT NOT NULL DEFAULT 'active' CHECK (status IN ('active', 'paused', 'complete'));
+  ALTER TABLE treatments ADD COLUMN status_changed_at INTEGER;
+  CREATE INDEX treatments_by_status ON treatments(status, created_at);
+
+  CREATE TABLE followup_visits (
+    id           TEXT PRIMARY KEY,
+    treatment_id TEXT NOT NULL REFERENCES treatments(id),
+    visited_at   INTEGER NOT NULL,
+    recorded_by  TEXT NOT NULL,
+    note         TEXT NOT NULL,
+    created_at   INTEGER NOT NULL
+  ) STRICT;
+  CREATE INDEX followup_visits_by_treatment ON followup_visits(treatment_id, visited_at);
+
+  -- One row per finding of a region at a visit (server/protocol/followup.ts lists the findings).
+  CREATE TABLE followup_findings (
+    visit_id TEXT NOT NULL REFERENCES followup_visits(id),
+    region   TEXT NOT NULL,
+    finding  TEXT NOT NULL,
+    note     TEXT NOT NULL,
+    PRIMARY KEY (visit_id, region, finding)
+  ) STRICT, WITHOUT ROWID;
+
+  -- Photos live as files under <data dir>/photos, named by the SHA-256 of their stripped content.
+  CREATE TABLE followup_photos (
+    id         TEXT PRIMARY KEY,
+    visit_id   TEXT NOT NULL REFERENCES followup_visits(id),
+    region     TEXT NOT NULL,
+    view       TEXT NOT NULL,
+    sha256     TEXT NOT NULL,
+    width      INTEGER NOT NULL,
+    height     INTEGER NOT NULL,
+    bytes      INTEGER NOT NULL,
+    created_at INTEGER NOT NULL
+  ) STRICT;
+  CREATE INDEX followup_photos_by_visit ON followup_photos(visit_id);
+
+  -- A supervisor's clearance of a "needs laser before the next session" finding.
+  CREATE TABLE laser_clearances (
+    id           INTEGER PRIMARY KEY,
+    treatment_id TEXT NOT NULL REFERENCES treatments(id),
+    visit_id     TEXT NOT NULL REFERENCES followup_visits(id),
+    cleared_by   TEXT NOT NULL,
+    reason       TEXT NOT NULL,
+    cleared_at   INTEGER NOT NULL
+  ) STRICT;
+  CREATE INDEX laser_clearances_by_treatment ON laser_clearances(treatment_id, cleared_at);
+  `,
 ];
 
 export const SCHEMA_VERSION = migrations.length;
