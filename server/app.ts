@@ -15,6 +15,7 @@ import { prepareBackupDir } from './backup/backup-dir.ts';
 import { BackupService, defaultBackups, type BackupOptions } from './backup/backup-service.ts';
 import { openCheckedStore } from './backup/damaged-database.ts';
 import { markInUse } from './backup/data-dir-lock.ts';
+import { PhotoFiles } from './followup/photo-files.ts';
 import { createHttpApp } from './http/app.ts';
 import { createDeviceGateway } from './ingest/gateway.ts';
 import { defaultGroupCommit, type GroupCommitOptions } from './ingest/group-commit.ts';
@@ -149,6 +150,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const socketsPerAddress = { ...defaultSocketsPerAddress, ...options.socketsPerAddress };
   const app = createHttpApp({
     store, registry: gateway.registry, hub, clock, log, gateway, live, coverage, breaks, alarms, backups,
+    photos: PhotoFiles.inDataDir(options.dataDir),
     auth: { adminTokenHash: admin.hash, sessions: store.browserSessions, clock },
     signInThrottle: new SignInThrottle(),
     webRoot: options.webRoot,

@@ -24,8 +24,10 @@ import { backupRoutes } from './routes/backups.ts';
 import { breakPolicyRoutes, chairBreakRoutes, operatorRoutes } from './routes/breaks.ts';
 import { chairRoutes } from './routes/chairs.ts';
 import { deviceRoutes } from './routes/devices.ts';
+import { followupRoutes } from './routes/followups.ts';
 import { guidanceRoutes } from './routes/guidance.ts';
 import { peopleRoutes } from './routes/people.ts';
+import { planProposalRoutes } from './routes/plan-proposals.ts';
 import { planRoutes, treatmentRoutes } from './routes/plans.ts';
 import { recordRoutes } from './routes/records.ts';
 import { sessionRoutes } from './routes/sessions.ts';
@@ -108,6 +110,8 @@ export function createHttpApp(options: HttpAppOptions): Hono<AppEnv> {
     .route('/audit', auditRoutes(options))
     .route('/treatments', treatmentRoutes(options))
     .route('/plans', planRoutes(options))
+    .route('/plans', planProposalRoutes(options))
+    .route('/', followupRoutes(options))
     .route('/guidance', guidanceRoutes(options))
     .route('/breaks', breakPolicyRoutes(options))
     .route('/operators', operatorRoutes(options))

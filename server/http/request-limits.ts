@@ -1,6 +1,7 @@
 import type { MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { matchedRoutes } from 'hono/route';
+import { MAX_PHOTO_BYTES } from '../followup/photos.ts';
 import { ApiError } from './errors.ts';
 
 const KiB = 1024;
@@ -13,6 +14,8 @@ export const ROUTE_BODY_LIMITS: Readonly<Record<string, number>> = {
   // A whole treatment plan: every region with its note and each scar's outline.
   'PUT /api/plans/:id': 256 * KiB,
   'POST /api/treatments': 256 * KiB,
+  // One follow-up photo and its form fields; the photo's own limit answers with a clearer message.
+  'POST /api/visits/:id/photos': MAX_PHOTO_BYTES + 64 * KiB,
 };
 
 export const MAX_URL_LENGTH = 2 * KiB;

@@ -43,3 +43,19 @@ export function planTotals(regions: Readonly<Record<string, Sized>>) {
   const areaCm2 = Object.values(stippledAreas(regions)).reduce((sum, n) => sum + n, 0);
   return { dots, areaCm2, hours: dots / DOTS_PER_HOUR };
 }
+
+/**
+ * The sum of a treatment's plans, region by region: what the whole treatment aims for. A region's
+ * density adds up over the sessions (their areas are the same head's); a scar planned in any
+ * session is part of the whole.
+ */
+export function summedRegions(plans: ReadonlyArray<Readonly<Record<string, PlanRegion>>>): Record<string, PlanRegion> {
+  const summed: Record<string, PlanRegion> = {};
+  for (const regions of plans) {
+    for (const [id, region] of Object.entries(regions)) {
+      const before = summed[id];
+      summed[id] = before ? { ...before, density: before.density + region.density } : { ...region };
+    }
+  }
+  return summed;
+}

@@ -66,3 +66,36 @@ export type VisitView = z.infer<typeof visitView>;
 export const statusBody = z.object({ status: z.enum(TREATMENT_STATUSES) });
 
 export const clearanceBody = z.object({ reason: z.string().trim().min(5, 'write why the laser finding is cleared (5 characters at least)').max(300) });
+
+export const laserClearanceView = z.object({
+  visitId: z.string(),
+  clearedBy: z.string(),
+  reason: z.string(),
+  clearedAt: z.number(),
+});
+export type LaserClearanceView = z.infer<typeof laserClearanceView>;
+
+/** A "needs laser" finding at the treatment's latest visit that no one has cleared: no next session until it is. */
+export const laserBlockView = z.object({
+  visitId: z.string(),
+  visitedAt: z.number(),
+  regions: z.array(z.string()),
+});
+export type LaserBlockView = z.infer<typeof laserBlockView>;
+
+/** A region's findings at the newest visit that looked at it. */
+export const latestRegionFindings = z.object({
+  visitId: z.string(),
+  visitedAt: z.number(),
+  findings: z.array(regionFinding),
+});
+export type LatestRegionFindings = z.infer<typeof latestRegionFindings>;
+
+/** `GET /api/treatments/:id/visits`: the visits newest first, each region's latest findings, the laser state. */
+export const treatmentFollowups = z.object({
+  visits: z.array(visitView),
+  latest: z.record(z.string(), latestRegionFindings),
+  clearances: z.array(laserClearanceView),
+  laserBlock: laserBlockView.nullable(),
+});
+export type TreatmentFollowups = z.infer<typeof treatmentFollowups>;

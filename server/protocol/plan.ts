@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { isOnScalp } from '../scalp/regions.ts';
 import { patientRef } from './api.ts';
+import { TREATMENT_STATUSES } from './followup.ts';
 import { isRegionId, STANDARD_REGIONS } from './v1.ts';
 
 /** 1 mm between dot centres is the tightest spacing that still reads as separate dots. */
@@ -100,6 +101,8 @@ export const treatmentView = z.object({
   headScale: z.number(),
   reference: z.enum(referenceIds),
   createdAt: z.number(),
+  /** Active until the clinic closes it (complete) or pauses it. */
+  status: z.enum(TREATMENT_STATUSES),
   plans: z.array(planView),
 });
 export type TreatmentView = z.infer<typeof treatmentView>;

@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { alarmView, alarmEvent } from './alarms.ts';
 import { breakEvent } from './breaks.ts';
 import { guidanceEvent } from './guidance.ts';
-import { planRegion } from './plan.ts';
+import { planRegion, treatmentView } from './plan.ts';
 
 /** The middle and the spread of a quantity: median and the 25th–75th percentiles. */
 export const spread = z.object({ median: z.number(), p25: z.number(), p75: z.number() }).nullable();
@@ -118,3 +118,35 @@ export type SessionExport = z.infer<typeof sessionExport>;
 
 export const CSV_KINDS = ['dots', 'telemetry', 'breaks', 'alarms'] as const;
 export type CsvKind = (typeof CSV_KINDS)[number];
+
+/** One session of a treatment's timeline: its plan's place, and what happened. */
+export const treatmentStep = z.object({
+  planId: z.string(),
+  sessionNumber: z.number(),
+  state: z.enum(['planned', 'in-progress', 'done']),
+  targetDots: z.number(),
+  placedDots: z.number(),
+  percentOfPlan: z.number().nullable(),
+  sessions: z.array(
+    z.object({
+      id: z.string(), chairName: z.string(), operatorId: z.string(), operatorName: z.string(),
+      startedAt: z.number(), endedAt: z.number().nullable(), dots: z.number(),
+    }),
+  ),
+});
+
+/**
+ * A treatment as the clinic follows it (`GET /api/treatments/:id/record`): the sessions as a
+ * timeline, and the whole treatment's coverage — every session of its plans against their sum.
+ */
+export const treatmentRecordView = z.object({
+  treatment: treatmentView,
+  steps: z.array(treatmentStep),
+  cumulative: z.object({
+    placedDots: z.number(),
+    targetDots: z.number(),
+    regions: z.array(z.object({ region: z.string(), label: z.string(), placedDots: z.number(), targetDots: z.number() })),
+    cells: z.array(z.tuple([z.number(), z.number()])),
+  }),
+});
+export type TreatmentRecordView = z.infer<typeof treatmentRecordView>;

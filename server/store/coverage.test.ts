@@ -87,21 +87,28 @@ interface Opened {
   session: Session;
 }
 
-/** Chairs, devices and the patient's sessions, created through the store's own repositories. */
+/** Chairs, devices, the patient's treatment and sessions, created through the store's own repositories. */
 function setUp(store: Store, scenario: Scenario) {
   const chairs = [store.chairs.create('Chair 1', 0), store.chairs.create('Chair 2', 0)];
+  const treatment = store.plans.create({
+    patientRef: PATIENT, sessions: 3, headScale: 1, reference: 'caucasian', createdAt: 0,
+    plans: [1, 2, 3].map(() => ({ template: 'first' as const, regions: {} })),
+  });
   const devices = DEVICE_CHAIR.map((chair, i) =>
     store.devices.create({ chairId: chairs[chair]!.id, name: `HP ${i}`, tokenHash: Buffer.alloc(32), now: 0 }),
   );
+  let planned = 0;
   const opened: Opened[] = scenario.sessions.map((spec, slot) => {
+    // The patient's sessions follow the treatment's plans in turn; another patient's follows none.
+    const planId = spec.patientRef === PATIENT ? treatment.plans[planned++ % treatment.plans.length]!.id : null;
     const started = store.sessions.start({
-      chairId: chairs[spec.chair]!.id, operatorId: 'op', patientRef: spec.patientRef, planId: null, startedAt: slot * SLOT_MS + 100,
+      chairId: chairs[spec.chair]!.id, operatorId: 'op', patientRef: spec.patientRef, planId, startedAt: slot * SLOT_MS + 100,
     });
     const last = slot === scenario.sessions.length - 1;
     const session = last && scenario.lastOpen ? started : store.sessions.end(started.id, slot * SLOT_MS + 900)!;
     return { key: session.key, spec, session };
   });
-  return { chairs, devices, opened };
+  return { chairs, devices, opened, treatment };
 }
 
 /** The session a dot belongs to, worked out plainly from the spans: its chair's session open when it was made. */
@@ -142,13 +149,13 @@ function sum(tallies: ReadonlyArray<ReturnType<typeof read>>) {
 }
 
 describe('coverage counts kept beside the dots, in a real SQLite file', () => {
-  it('are never lost or doubled, whatever the order of dots, the resends and the restarts; cumulative equals the sum of sessions', () => {
+  it('are never lost or doubled, whatever the order of dots, the resends and the restarts; cumulative and whole-treatment counts equal the sum of sessions', () => {
     fc.assert(
       fc.property(scenarioArb, (scenario) => {
         const dir = mkdtempSync(join(tmpdir(), 'stipple-coverage-'));
         let store = openStore(dir);
         try {
-          const { chairs, devices, opened } = setUp(store, scenario);
+          const { chairs, devices, opened, treatment } = setUp(store, scenario);
           const write = (spec: DotSpec): DotWrite => ({
             deviceKey: devices[spec.device]!.key,
             deviceId: devices[spec.device]!.id,
@@ -212,6 +219,10 @@ describe('coverage counts kept beside the dots, in a real SQLite file', () => {
             const byRecount = recount(scenario.dots.filter((d) => ours.slice(0, i).includes(sessionOfDot(d, opened)!)));
             expect(earlier).toEqual(byRecount);
           });
+          // The whole treatment: every session of its plans, done or open, and nobody else's.
+          const whole = read(store.coverage.treatment(treatment.id));
+          expect(whole).toEqual(sum(ours.map((o) => read(store.coverage.session(o.key)))));
+          expect(whole).toEqual(recount(scenario.dots.filter((d) => ours.includes(sessionOfDot(d, opened)!))));
         } finally {
           store.close();
           rmSync(dir, { recursive: true, force: true });

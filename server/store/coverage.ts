@@ -16,6 +16,15 @@ export function coverageStore(db: Db) {
      WHERE s.patient_ref = ? AND s.started_at <= ? AND s.key <> ? GROUP BY c.cell`,
   );
 
+  const treatmentRegions = db.prepare<[string], { region: string; dots: number }>(
+    `SELECT c.region, sum(c.dots) AS dots FROM plans p JOIN sessions s ON s.plan_id = p.id
+     JOIN session_region_counts c ON c.session_key = s.key WHERE p.treatment_id = ? GROUP BY c.region`,
+  );
+  const treatmentCells = db.prepare<[string], { cell: number; dots: number }>(
+    `SELECT c.cell, sum(c.dots) AS dots FROM plans p JOIN sessions s ON s.plan_id = p.id
+     JOIN session_cells c ON c.session_key = s.key WHERE p.treatment_id = ? GROUP BY c.cell`,
+  );
+
   const fill = (tally: CoverageTally, regionRows: Array<{ region: string; dots: number }>, cellRows: Array<{ cell: number; dots: number }>) => {
     for (const row of regionRows) tally.addCount(row.region, row.dots);
     for (const row of cellRows) tally.addCell(row.cell, row.dots);
@@ -25,6 +34,8 @@ export function coverageStore(db: Db) {
   return {
     /** What one session holds. */
     session: (sessionKey: number): CoverageTally => fill(new CoverageTally(), regions.all(sessionKey), cells.all(sessionKey)),
+    /** The whole treatment: every session that followed one of its plans, done or open. */
+    treatment: (treatmentId: string): CoverageTally => fill(new CoverageTally(), treatmentRegions.all(treatmentId), treatmentCells.all(treatmentId)),
     /** The sum of the patient's sessions that began before this one. */
     earlier(patientRef: string, session: { key: number; startedAt: number }): CoverageTally {
       return fill(

@@ -6,9 +6,11 @@ import { chairStore } from './chairs.ts';
 import { coverageStore } from './coverage.ts';
 import { openDatabase } from './db.ts';
 import { deviceStore } from './devices.ts';
+import { followupStore } from './followups.ts';
 import { guidanceStore } from './guidance.ts';
 import { ingestWriter } from './ingest-writer.ts';
 import { peopleStore } from './people.ts';
+import { planHistoryStore } from './plan-history.ts';
 import { planStore } from './plans.ts';
 import { recordStore } from './records.ts';
 import { sessionStore } from './sessions.ts';
@@ -29,6 +31,8 @@ export function openStore(dataDir: string) {
     people: peopleStore(db),
     audit: auditStore(db),
     plans: planStore(db),
+    planHistory: planHistoryStore(db),
+    followups: followupStore(db),
     coverage: coverageStore(db),
     guidance: guidanceStore(db),
     breaks: breakStore(db),

@@ -328,7 +328,8 @@ const migrations: readonly string[] = [
 
 export const SCHEMA_VERSION = migrations.length;
 
-export function migrate(db: Database): void {
+/** Brings the database to `target` (the newest by default; an older one only to test upgrades from it). */
+export function migrate(db: Database, target = SCHEMA_VERSION): void {
   const current = db.pragma('user_version', { simple: true }) as number;
   if (current > SCHEMA_VERSION) {
     throw new StartupError(
@@ -336,7 +337,7 @@ export function migrate(db: Database): void {
     );
   }
   const apply = db.transaction(() => {
-    for (let version = current + 1; version <= SCHEMA_VERSION; version++) {
+    for (let version = current + 1; version <= target; version++) {
       db.exec(migrations[version - 1]!);
       db.pragma(`user_version = ${version}`);
     }

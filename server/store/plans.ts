@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { TreatmentStatus } from '../protocol/followup.ts';
 import { planRegion, type FollicularReference, type PlanRegion, type PlanView, type TemplateId, type TreatmentView } from '../protocol/plan.ts';
 import type { Db } from './db.ts';
 import { newId } from './ids.ts';
@@ -10,6 +11,12 @@ interface TreatmentRow {
   headScale: number;
   reference: FollicularReference;
   createdAt: number;
+  status: TreatmentStatus;
+}
+
+export interface TreatmentFilter {
+  patientRef?: string | undefined;
+  status?: TreatmentStatus | undefined;
 }
 
 interface PlanRow {
@@ -21,7 +28,7 @@ interface PlanRow {
   updatedAt: number;
 }
 
-export interface NewTreatment extends Omit<TreatmentRow, 'id'> {
+export interface NewTreatment extends Omit<TreatmentRow, 'id' | 'status'> {
   /** The plan of each session, first to last. */
   plans: Array<{ template: TemplateId; regions: Record<string, PlanRegion> }>;
 }
@@ -29,7 +36,7 @@ export interface NewTreatment extends Omit<TreatmentRow, 'id'> {
 const storedRegions = z.record(z.string(), planRegion);
 
 const treatmentColumns = `id, patient_ref AS patientRef, sessions_planned AS sessions, head_scale AS headScale,
-  reference, created_at AS createdAt`;
+  reference, created_at AS createdAt, status`;
 const planColumns = `id, treatment_id AS treatmentId, session_number AS sessionNumber, template, regions, updated_at AS updatedAt`;
 
 /** A patient's treatments, each with one plan per session. */
@@ -42,10 +49,12 @@ export function planStore(db: Db) {
     'INSERT INTO plans (id, treatment_id, session_number, template, regions, updated_at) VALUES (?, ?, ?, ?, ?, ?)',
   );
   const treatmentById = db.prepare<[string], TreatmentRow>(`SELECT ${treatmentColumns} FROM treatments WHERE id = ?`);
-  const treatmentsAll = db.prepare<[], TreatmentRow>(`SELECT ${treatmentColumns} FROM treatments ORDER BY created_at DESC`);
-  const treatmentsOfPatient = db.prepare<[string], TreatmentRow>(
-    `SELECT ${treatmentColumns} FROM treatments WHERE patient_ref = ? ORDER BY created_at DESC`,
+  // A filter left out matches everything: one statement serves the list and both searches.
+  const treatmentsMatching = db.prepare<[{ patientRef: string | null; status: string | null }], TreatmentRow>(
+    `SELECT ${treatmentColumns} FROM treatments
+     WHERE (@patientRef IS NULL OR patient_ref = @patientRef) AND (@status IS NULL OR status = @status) ORDER BY created_at DESC`,
   );
+  const setStatus = db.prepare('UPDATE treatments SET status = ?, status_changed_at = ? WHERE id = ?');
   const planById = db.prepare<[string], PlanRow>(`SELECT ${planColumns} FROM plans WHERE id = ?`);
   const plansOfTreatment = db.prepare<[string], PlanRow>(
     `SELECT ${planColumns} FROM plans WHERE treatment_id = ? ORDER BY session_number`,
@@ -72,7 +81,7 @@ export function planStore(db: Db) {
   return {
     create: db.transaction((input: NewTreatment): TreatmentView => {
       const { plans, ...row } = input;
-      const treatment = { id: newId('tr'), ...row };
+      const treatment = { id: newId('tr'), ...row, status: 'active' as const };
       insertTreatment.run(treatment);
       plans.forEach((plan, i) => insertPlan.run(newId('pl'), treatment.id, i + 1, plan.template, JSON.stringify(plan.regions), row.createdAt));
       return withPlans(treatment);
@@ -81,8 +90,12 @@ export function planStore(db: Db) {
       const row = treatmentById.get(id);
       return row && withPlans(row);
     },
-    treatments(patientRef?: string): TreatmentView[] {
-      return (patientRef === undefined ? treatmentsAll.all() : treatmentsOfPatient.all(patientRef)).map(withPlans);
+    treatments(filter: TreatmentFilter = {}): TreatmentView[] {
+      return treatmentsMatching.all({ patientRef: filter.patientRef ?? null, status: filter.status ?? null }).map(withPlans);
+    },
+    setStatus(id: string, status: TreatmentStatus, now: number): TreatmentView | undefined {
+      setStatus.run(status, now, id);
+      return this.treatment(id);
     },
     plan(id: string): PlanView | undefined {
       const plan = planById.get(id);

@@ -65,6 +65,13 @@ export function recordStore(db: Db) {
   const guidance = db.prepare<[number], Omit<GuidanceEvent, 'sessionId'>>(
     'SELECT id, chair_id AS chairId, kind, region, message, at FROM guidance_events WHERE session_key = ? ORDER BY at, id',
   );
+  const ofTreatment = db.prepare<[string], SessionListRow & { sessionNumber: number }>(
+    `SELECT s.id, s.chair_id AS chairId, c.name AS chairName, s.operator_id AS operatorId, s.patient_ref AS patientRef,
+       s.plan_id AS planId, s.started_at AS startedAt, s.ended_at AS endedAt, p.session_number AS sessionNumber,
+       coalesce((SELECT sum(dots) FROM session_region_counts WHERE session_key = s.key), 0) AS dots
+     FROM plans p JOIN sessions s ON s.plan_id = p.id JOIN chairs c ON c.id = s.chair_id
+     WHERE p.treatment_id = ? ORDER BY s.started_at`,
+  );
   const review = db.prepare<[number], SessionReview>(
     'SELECT note, signed_off_by AS signedOffBy, signed_off_at AS signedOffAt, updated_at AS updatedAt FROM session_reviews WHERE session_key = ?',
   );
@@ -107,6 +114,8 @@ export function recordStore(db: Db) {
     signOff(sessionKey: number, by: string, now: number): void {
       signOff.run(sessionKey, now, by, now);
     },
+    /** Every session that followed one of the treatment's plans, oldest first, with its plan's session number. */
+    ofTreatment: (treatmentId: string) => ofTreatment.all(treatmentId),
     /** Sessions newest first, filtered; at most `limit`. */
     list(filter: SessionFilter, limit = 200): SessionListRow[] {
       const where: string[] = [];

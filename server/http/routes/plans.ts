@@ -1,6 +1,10 @@
 import { Hono } from 'hono';
+import { z } from 'zod';
 import { patientRef } from '../../protocol/api.ts';
-import { newTreatmentBody, planBody } from '../../protocol/plan.ts';
+import { statusBody, TREATMENT_STATUSES } from '../../protocol/followup.ts';
+import { treatmentRecord } from '../../record/treatment-record.ts';
+import { newTreatmentBody } from '../../protocol/plan.ts';
+import { planSaveBody } from '../../protocol/proposals.ts';
 import { applyTemplate, templateForSession } from '../../plans/templates.ts';
 import { recordAudit } from '../audit-log.ts';
 import { readBody } from '../body.ts';
@@ -8,16 +12,21 @@ import type { AppEnv } from '../caller-auth.ts';
 import type { ApiDeps } from '../deps.ts';
 import { ApiError } from '../errors.ts';
 
+const treatmentSearch = z.object({ patientRef: patientRef.optional(), status: z.enum(TREATMENT_STATUSES).optional() });
+
 /** A patient's treatment: one plan per session, each started from the template for its place. */
 export function treatmentRoutes(deps: ApiDeps) {
   const { store, clock } = deps;
+  const find = (id: string) => {
+    const treatment = store.plans.treatment(id);
+    if (!treatment) throw ApiError.notFound(`treatment ${id}`);
+    return treatment;
+  };
   return new Hono<AppEnv>()
     .get('/', (c) => {
-      const query = c.req.query('patientRef');
-      if (query === undefined) return c.json(store.plans.treatments());
-      const ref = patientRef.safeParse(query);
-      if (!ref.success) throw ApiError.invalid(ref.error);
-      return c.json(store.plans.treatments(ref.data));
+      const search = treatmentSearch.safeParse(c.req.query());
+      if (!search.success) throw ApiError.invalid(search.error);
+      return c.json(store.plans.treatments(search.data));
     })
     .post('/', async (c) => {
       const input = await readBody(c, newTreatmentBody);
@@ -29,9 +38,13 @@ export function treatmentRoutes(deps: ApiDeps) {
       recordAudit(deps, c, 'treatment.create', treatment.id, { patientRef: treatment.patientRef, sessions: treatment.sessions });
       return c.json(treatment, 201);
     })
-    .get('/:id', (c) => {
-      const treatment = store.plans.treatment(c.req.param('id'));
-      if (!treatment) throw ApiError.notFound(`treatment ${c.req.param('id')}`);
+    .get('/:id', (c) => c.json(find(c.req.param('id'))))
+    .get('/:id/record', (c) => c.json(treatmentRecord(store, find(c.req.param('id')))))
+    .post('/:id/status', async (c) => {
+      const before = find(c.req.param('id'));
+      const { status } = await readBody(c, statusBody);
+      const treatment = store.plans.setStatus(before.id, status, clock.now())!;
+      recordAudit(deps, c, 'treatment.status', treatment.id, { patientRef: treatment.patientRef, from: before.status, to: status });
       return c.json(treatment);
     });
 }
@@ -47,9 +60,11 @@ export function planRoutes(deps: ApiDeps) {
     .get('/:id', (c) => c.json(find(c.req.param('id'))))
     .put('/:id', async (c) => {
       const before = find(c.req.param('id'));
-      const input = await readBody(c, planBody);
+      const input = await readBody(c, planSaveBody);
       const plan = store.plans.updatePlan(before.id, input.template, input.regions, clock.now())!;
-      recordAudit(deps, c, 'plan.update', plan.id, { patientRef: plan.patientRef, session: plan.sessionNumber, template: plan.template });
+      // The record's proposals the supervisor took or turned down before this save (docs/treatments.md).
+      const proposals = input.proposals && { proposals: input.proposals };
+      recordAudit(deps, c, 'plan.update', plan.id, { patientRef: plan.patientRef, session: plan.sessionNumber, template: plan.template, ...proposals });
       hub.emit('plan', { planId: plan.id });
       return c.json(plan);
     });

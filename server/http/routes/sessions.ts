@@ -1,5 +1,6 @@
 import { Hono } from 'hono';
 import { mayUseChair } from '../../auth/roles.ts';
+import { laserBlock, laserBlockMessage } from '../../followup/laser.ts';
 import { handoverBody, newSessionBody, type SessionView } from '../../protocol/api.ts';
 import { InhibitReason } from '../../protocol/v1.ts';
 import { OpenSessionExists, type Session } from '../../store/sessions.ts';
@@ -29,6 +30,8 @@ export function sessionRoutes(deps: ApiDeps) {
         const message = `plan ${plan.id} is for patient ${plan.patientRef}, not ${input.patientRef}`;
         throw new ApiError(409, 'conflict', message, { planId: message });
       }
+      const laser = plan && laserBlock(store.followups, plan.treatmentId);
+      if (laser) throw new ApiError(409, 'laser_first', laserBlockMessage(laser), { planId: laserBlockMessage(laser) });
       let session: Session;
       try {
         session = store.sessions.start({

@@ -15,14 +15,15 @@ export class ApiError extends Error {
 
 /**
  * The one way the dashboard calls the server: same origin, the HttpOnly session cookie, JSON both
- * ways, the answer checked against the protocol's schema.
+ * ways (a FormData body goes as a multipart upload), the answer checked against the protocol's schema.
  */
 export async function api<S extends z.ZodType>(method: string, path: string, schema: S, body?: unknown): Promise<z.infer<S>> {
+  const form = body instanceof FormData;
   const response = await fetch(path, {
     method,
     credentials: 'same-origin',
-    headers: body === undefined ? {} : { 'content-type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
+    headers: body === undefined || form ? {} : { 'content-type': 'application/json' },
+    body: body === undefined ? undefined : form ? body : JSON.stringify(body),
   });
   const json: unknown = await response.json().catch(() => ({}));
   if (!response.ok) {

@@ -52,15 +52,28 @@ export interface MapScar {
 
 type LiveSession = NonNullable<LiveChair['session']>;
 
-/** Each planned region's coverage this session, for the map's fills. */
-export function regionCoverage(session: LiveSession | null, plan: LivePlan | undefined): Record<string, RegionCoverage> {
+/** Each region's level and depth of colour, from its target and the dots it holds: what the map's fills show. */
+export function regionLevels(targets: Readonly<Record<string, number>>, done: (region: string) => number): Record<string, RegionCoverage> {
   const coverage: Record<string, RegionCoverage> = {};
-  if (!session || !plan) return coverage;
-  for (const [id, region] of Object.entries(plan.regions)) {
-    const done = session.dots.byRegion[id] ?? 0;
-    coverage[id] = { level: coverageLevel(done, region.target), ratio: region.target > 0 ? done / region.target : done > 0 ? Infinity : 0 };
+  for (const [id, target] of Object.entries(targets)) {
+    const n = done(id);
+    coverage[id] = { level: coverageLevel(n, target), ratio: target > 0 ? n / target : n > 0 ? Infinity : 0 };
   }
   return coverage;
+}
+
+const targetsOf = (plan: LivePlan) => Object.fromEntries(Object.entries(plan.regions).map(([id, r]) => [id, r.target]));
+
+/** Each planned region's coverage this session, for the map's fills. */
+export function regionCoverage(session: LiveSession | null, plan: LivePlan | undefined): Record<string, RegionCoverage> {
+  if (!session || !plan) return {};
+  return regionLevels(targetsOf(plan), (id) => session.dots.byRegion[id] ?? 0);
+}
+
+/** Each region's coverage over the whole treatment: the patient's earlier sessions and this one, against the plans' sum. */
+export function wholeCoverage(session: LiveSession | null, whole: LivePlan | null): Record<string, RegionCoverage> {
+  if (!session || !whole) return {};
+  return regionLevels(targetsOf(whole), (id) => (session.dots.byRegion[id] ?? 0) + (session.dotsBefore[id] ?? 0));
 }
 
 /** The plan's scar regions, as the map draws them. */
