@@ -213,7 +213,7 @@ describe('follow-up photos', () => {
     ]);
     expect((await audit('photo.add')).map((a) => a.target)).toEqual([photo.id]);
     expect((await audit('followup.visit')).map((a) => a.target)).toEqual([visit.id]);
-    expect((await audit('laser.clear'))[0]).toMatchObject({ target: c.treatment.id, detail: { visitId: visit.id, regions: ['crown'] } });
+    expect((await audit('laser.clear'))[0]).toMatchObject({ target: c.treatment.id, detail: { visitIds: [visit.id], regions: ['crown'] } });
   });
 
   it('photos go into a backup\'s files', async () => {
@@ -242,6 +242,11 @@ describe('the laser block', () => {
     expect(error.message).not.toMatch(/Frontal/);
     const followups = treatmentFollowups.parse(await (await call(c.server, c.as.admin, 'GET', `/api/treatments/${c.treatment.id}/visits`)).json());
     expect(followups.laserBlock?.regions).toEqual(['crown']);
+    // Nor can it be dodged: a later visit with only another region's finding, or a session without the plan.
+    await addVisit(c, [{ region: 'occipital', finding: 'healed-well' }]);
+    expect((await start()).status).toBe(409);
+    const planless = await call(c.server, c.as.admin, 'POST', '/api/sessions', { chairId: c.chairs.own, operatorId: 'op-1', patientRef: PATIENT });
+    expect(planless.status).toBe(409);
 
     const clear = (headers: Headers, reason: string) => call(c.server, headers, 'POST', `/api/treatments/${c.treatment.id}/laser-clearance`, { reason });
     expect((await clear(c.as.ana, 'laser done')).status).toBe(403);

@@ -1,4 +1,4 @@
-import { request as httpRequest, type IncomingMessage } from 'node:http';
+import { Agent, request as httpRequest, type IncomingMessage } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import type { Clock } from '../server/clock.ts';
@@ -120,9 +120,7 @@ describe('a browser\'s live sockets end with its sign-in', () => {
     await new Promise((resolve) => setTimeout(resolve, 1_200));
     expect(live.socket.readyState).toBe(WebSocket.OPEN);
     clock.advance(1 * 3_600_000 + 1);
-    const closedAt = Date.now();
     expect(await live.closed).toBe(LiveCloseCode.sessionEnded);
-    expect(Date.now() - closedAt).toBeLessThan(5_000);
   });
 });
 
@@ -219,6 +217,23 @@ describe('sockets per address', () => {
     expect(await openDevice()).toBe(429);
   });
 
+  it('plain requests to a socket path hold no place, however many ride one keep-alive connection', async () => {
+    await start({ socketsPerAddress: { strangerDevices: 2 } });
+    const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+    for (let i = 0; i < 5; i++) {
+      const status = await new Promise<number>((resolve, reject) =>
+        httpRequest({ host: '127.0.0.1', port: server.port, path: '/ws/device', agent }, (res) => {
+          res.resume();
+          resolve(res.statusCode ?? 0);
+        }).on('error', reject).end(),
+      );
+      expect(status).toBe(426);
+    }
+    expect(await openDevice()).toBeInstanceOf(WebSocket);
+    expect(await openDevice()).toBeInstanceOf(WebSocket);
+    agent.destroy();
+  });
+
   it('an authenticated handpiece is never counted against its address', async () => {
     await start({ socketsPerAddress: { strangerDevices: 1 } });
     const a = await chairWithDevice(server.api, 'Chair A');
@@ -303,6 +318,18 @@ describe('the session\'s operator is the person at the handpiece', () => {
 });
 
 describe('sign-in lockout an attacker cannot turn against a person', () => {
+  it('tries sent all at once are answered one at a time: the rest get 429 before their PIN is checked', async () => {
+    await start();
+    const { chairId } = await chairWithDevice(server.api);
+    const ana = await addPerson('Ana', 'operator', '4821');
+    const burst = await Promise.all(Array.from({ length: 20 }, (_, i) => signIn({ personId: ana, secret: String(2000 + i), chairId }, '127.0.0.2')));
+    const statuses = burst.map((r) => r.status);
+    // At most the five a person gets at one address are checked; everything else is refused unchecked.
+    expect(statuses.filter((s) => s === 401).length).toBeLessThanOrEqual(5);
+    expect(statuses.filter((s) => s === 429).length).toBeGreaterThanOrEqual(15);
+    expect(burst.some((r) => JSON.parse(r.body).error.code === 'busy')).toBe(true);
+  });
+
   it('a guesser at another address cannot lock a person out of their own tablet; the guesser gets 429 with Retry-After', async () => {
     await start();
     const { chairId } = await chairWithDevice(server.api);

@@ -100,6 +100,21 @@ describe('the next plan from the record over HTTP', () => {
     expect(regions.hairline!.findings).toEqual([]);
   });
 
+  it('a fill-in accepted and saved is not proposed again, and does not raise its own cap', async () => {
+    // The reviewer's case: session 1 placed 24 dots/cm² on a faded hairline (30 cm²).
+    const { treatment } = await treatmentAfterFirstSession(server, { hairline: 720 });
+    addVisit(server, treatment.id, Date.now() + DAY, [['hairline', 'faded']]);
+    const second = treatment.plans[1]!;
+    const before = byRegion(await proposals(second.id)).hairline!;
+    const first = before.proposal!;
+    expect(first.kind).toBe('fill-in');
+    const regions = { ...second.regions, hairline: { ...second.regions.hairline!, ...first.changes } };
+    expect((await server.request('PUT', `/api/plans/${second.id}`, { template: second.template, regions })).status).toBe(200);
+    const again = byRegion(await proposals(second.id)).hairline!;
+    expect(again.placed.goalDensity).toBe(before.placed.goalDensity);
+    expect(again.proposal?.changes.density ?? regions.hairline.density).toBe(first.changes.density);
+  });
+
   it('session 1 with a follow-up but no earlier session: nothing placed, the findings proposed', async () => {
     const { treatment } = await treatmentAfterFirstSession(server, { crown: 10 });
     addVisit(server, treatment.id, Date.now() + DAY, [['crown', 'irritation']]);

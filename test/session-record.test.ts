@@ -150,4 +150,21 @@ describe('the session record', () => {
     expect(again.regions.find((r) => r.region === 'occipital')?.placedDots).toBe(1);
     device.close();
   });
+
+  it('the session list is searched by patient code, chair, operator and dates', async () => {
+    const server = await startTestServer();
+    cleanup.push(() => server.dispose());
+    const one = await chairWithDevice(server.api, 'Chair 1');
+    const two = await chairWithDevice(server.api, 'Chair 2');
+    const a = await server.api.startSession({ chairId: one.chairId, operatorId: 'op-a', patientRef: 'P-1' });
+    const b = await server.api.startSession({ chairId: two.chairId, operatorId: 'op-b', patientRef: 'P-2' });
+    const ids = async (query: string) =>
+      ((await (await server.request('GET', `/api/sessions?${query}`)).json()) as Array<{ id: string }>).map((s) => s.id).sort();
+    expect(await ids('')).toEqual([a.id, b.id].sort());
+    expect(await ids('patientRef=P-2')).toEqual([b.id]);
+    expect(await ids(`chairId=${one.chairId}`)).toEqual([a.id]);
+    expect(await ids('operatorId=op-a')).toEqual([a.id]);
+    expect(await ids(`from=${Date.now() + 60_000}`)).toEqual([]);
+    expect(await ids(`to=${Date.now() + 60_000}&patientRef=P-1`)).toEqual([a.id]);
+  });
 });

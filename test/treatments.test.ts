@@ -69,6 +69,28 @@ describe('treatments as the unit the clinic works with', () => {
     device.close();
   });
 
+  it('a session\'s "earlier" counts are its own treatment\'s: a patient\'s earlier treatment is not this one\'s', async () => {
+    server = await startTestServer();
+    const old = await treatment(server, 'P-0005');
+    const now = await treatment(server, 'P-0005');
+    const ids = await chairWithDevice(server.api);
+    const { device } = await RawDevice.hello(server.deviceUrl, ids.deviceId, ids.token);
+    const work = async (planId: string, seq: number) => {
+      const session = await server!.api.startSession({ chairId: ids.chairId, operatorId: 'op-1', patientRef: 'P-0005', planId });
+      device.send(dot(seq, { region: 'crown' }));
+      await device.acked(seq);
+      await server!.api.endSession(session.id);
+    };
+    await work(old.plans[0]!.id, 1);
+    await work(now.plans[0]!.id, 2);
+    const next = await server.api.startSession({ chairId: ids.chairId, operatorId: 'op-1', patientRef: 'P-0005', planId: now.plans[1]!.id });
+    const earlier = server.store.coverage.earlier('P-0005', server.store.sessions.get(next.id)!);
+    expect(earlier.total).toBe(1);
+    const planless = server.store.sessions.get(next.id)!;
+    expect(server.store.coverage.earlier('P-0005', { ...planless, planId: null }).total).toBe(2);
+    device.close();
+  });
+
   it('a database made by the previous schema opens and migrates, keeping its treatments, sessions and dots', async () => {
     const dataDir = tempDir();
     const old = new Database(join(dataDir, DATABASE_FILE));

@@ -24,5 +24,5 @@ await runMain('stipple restore', async () => {
   const { manifest } = restored;
   process.stdout.write(`Restored the backup of ${manifest.time} (${manifest.kind}, ${bytesInWords(manifest.size)}) into ${resolve(dataDir)}\n`);
   for (const aside of [restored.databaseAside, ...restored.filesAside]) if (aside) process.stdout.write(`Kept what it replaced: ${aside}\n`);
-  process.stdout.write('Start Stipple again; the handpieces resend what this backup lacks from their outboxes.\n');
+  process.stdout.write('Start Stipple again. What the handpieces sent after this backup was taken and had acknowledged is not in it: only messages still in their outboxes are sent again.\n');
 });

@@ -41,7 +41,7 @@ describe('the laser block', () => {
       { region: 'frontal', finding: 'healed-well' },
     ]);
     const block = laserBlock(store.followups, id);
-    expect(block).toEqual({ visitId: found.id, visitedAt: 10 * DAY, regions: ['crown', 'scar-strip'] });
+    expect(block).toEqual({ visitIds: [found.id], visitedAt: 10 * DAY, regions: ['crown', 'scar-strip'] });
     expect(laserBlockMessage(block!)).toMatch(/Crown, scar-strip needing laser/);
     store.followups.addClearance({ treatmentId: id, visitId: found.id, clearedBy: 'Sam', reason: 'Q-switched laser done', clearedAt: 20 * DAY });
     expect(laserBlock(store.followups, id)).toBeUndefined();
@@ -52,13 +52,30 @@ describe('the laser block', () => {
     const first = visit(10 * DAY, [{ region: 'crown', finding: 'needs-laser' }]);
     store.followups.addClearance({ treatmentId: id, visitId: first.id, clearedBy: 'Sam', reason: 'laser done', clearedAt: 20 * DAY });
     const second = visit(50 * DAY, [{ region: 'occipital', finding: 'needs-laser' }]);
-    expect(laserBlock(store.followups, id)).toMatchObject({ visitId: second.id, regions: ['occipital'] });
+    expect(laserBlock(store.followups, id)).toMatchObject({ visitIds: [second.id], regions: ['occipital'] });
   });
 
   it('a visit entered late for an earlier day does not hide the newest visit\'s finding', () => {
     const { store, id, visit } = treatment();
     const newest = visit(30 * DAY, [{ region: 'crown', finding: 'needs-laser' }]);
     visit(5 * DAY, [{ region: 'crown', finding: 'healed-well' }]);
-    expect(laserBlock(store.followups, id)?.visitId).toBe(newest.id);
+    expect(laserBlock(store.followups, id)?.visitIds).toEqual([newest.id]);
+  });
+
+  it('a later visit that does not look at the region (a photo of another, no findings) does not lift the block', () => {
+    const { store, id, visit } = treatment();
+    const found = visit(10 * DAY, [{ region: 'crown', finding: 'needs-laser' }]);
+    visit(20 * DAY, []);
+    visit(25 * DAY, [{ region: 'frontal', finding: 'healed-well' }]);
+    expect(laserBlock(store.followups, id)).toMatchObject({ visitIds: [found.id], regions: ['crown'] });
+  });
+
+  it('blocking findings at two visits are listed together, and one clearance of each lifts the block', () => {
+    const { store, id, visit } = treatment();
+    const a = visit(10 * DAY, [{ region: 'crown', finding: 'needs-laser' }]);
+    const b = visit(20 * DAY, [{ region: 'occipital', finding: 'needs-laser' }]);
+    expect(laserBlock(store.followups, id)).toMatchObject({ visitIds: [a.id, b.id].sort(), visitedAt: 20 * DAY });
+    for (const visitId of [a.id, b.id]) store.followups.addClearance({ treatmentId: id, visitId, clearedBy: 'Sam', reason: 'laser done', clearedAt: 30 * DAY });
+    expect(laserBlock(store.followups, id)).toBeUndefined();
   });
 });

@@ -3,16 +3,21 @@ import { SCALP_REGIONS } from '../scalp/regions.ts';
 import type { FollowupStore } from '../store/followups.ts';
 
 /**
- * Pigment that spread may need a Q-switched laser before more is placed: a "needs laser" finding at
- * the treatment's latest visit blocks its next session until a supervisor clears that visit.
- * A later visit without the finding lifts it too; a later one with it blocks again.
+ * Pigment that spread may need a Q-switched laser before more is placed: a region whose latest
+ * findings (at the newest visit that looked at it) say "needs laser" blocks the treatment's next
+ * session until a supervisor clears that visit. A later visit that does not look at the region
+ * (a photo of another, a visit with no findings) does not lift it; one that finds it healed does.
  */
 export function laserBlock(followups: FollowupStore, treatmentId: string): LaserBlockView | undefined {
-  const latest = followups.latestVisit(treatmentId);
-  if (!latest) return undefined;
-  const regions = [...new Set(latest.findings.filter((f) => f.finding === 'needs-laser').map((f) => f.region))];
-  if (regions.length === 0 || followups.isCleared(latest.id)) return undefined;
-  return { visitId: latest.id, visitedAt: latest.visitedAt, regions };
+  const waiting = Object.entries(followups.latestFindings(treatmentId)).filter(
+    ([, latest]) => latest.findings.some((f) => f.finding === 'needs-laser') && !followups.isCleared(latest.visitId),
+  );
+  if (waiting.length === 0) return undefined;
+  return {
+    visitIds: [...new Set(waiting.map(([, latest]) => latest.visitId))].sort(),
+    visitedAt: Math.max(...waiting.map(([, latest]) => latest.visitedAt)),
+    regions: waiting.map(([region]) => region),
+  };
 }
 
 const regionName = (id: string) => SCALP_REGIONS.find((r) => r.id === id)?.label ?? id;

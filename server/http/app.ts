@@ -66,6 +66,8 @@ type SocketEnv = { Bindings: HttpBindings; Variables: AppEnv['Variables'] & { gi
  */
 function socketPlace(quota: AddressQuota, what: string): MiddlewareHandler<SocketEnv> {
   return async (c, next) => {
+    // A plain request to a socket path opens no socket: it must not hold a place on its keep-alive connection.
+    if (c.req.header('upgrade')?.toLowerCase() !== 'websocket') return c.json(errorBody('upgrade_required', `${what} sockets are WebSockets`), 426);
     const address = getConnInfo(c).remote.address ?? 'unknown';
     const givePlaceBack = quota.take(address);
     if (!givePlaceBack) return c.json(errorBody('too_many', `too many ${what} sockets from ${address}: close some, then try again`), 429, { 'Retry-After': '10' });

@@ -77,7 +77,9 @@ export type LaserClearanceView = z.infer<typeof laserClearanceView>;
 
 /** A "needs laser" finding at the treatment's latest visit that no one has cleared: no next session until it is. */
 export const laserBlockView = z.object({
-  visitId: z.string(),
+  /** The visits whose "needs laser" findings wait for a clearance (one clearance covers them all). */
+  visitIds: z.array(z.string()),
+  /** The newest of them. */
   visitedAt: z.number(),
   regions: z.array(z.string()),
 });

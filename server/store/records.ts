@@ -72,6 +72,18 @@ export function recordStore(db: Db) {
      FROM plans p JOIN sessions s ON s.plan_id = p.id JOIN chairs c ON c.id = s.chair_id
      WHERE p.treatment_id = ? ORDER BY s.started_at`,
   );
+  // A filter left out matches everything: one statement, prepared once, serves every search.
+  const listed = db.prepare<[Record<string, string | number | null>], SessionListRow>(
+    `SELECT s.id, s.chair_id AS chairId, c.name AS chairName, s.operator_id AS operatorId, s.patient_ref AS patientRef,
+       s.plan_id AS planId, s.started_at AS startedAt, s.ended_at AS endedAt,
+       coalesce((SELECT sum(dots) FROM session_region_counts WHERE session_key = s.key), 0) AS dots
+     FROM sessions s JOIN chairs c ON c.id = s.chair_id
+     WHERE (@patientRef IS NULL OR s.patient_ref = @patientRef) AND (@chairId IS NULL OR s.chair_id = @chairId)
+       AND (@from IS NULL OR s.started_at >= @from) AND (@to IS NULL OR s.started_at < @to)
+       AND (@operatorId IS NULL OR s.operator_id = @operatorId
+            OR s.key IN (SELECT session_key FROM session_handovers WHERE from_operator = @operatorId))
+     ORDER BY s.started_at DESC LIMIT @limit`,
+  );
   const review = db.prepare<[number], SessionReview>(
     'SELECT note, signed_off_by AS signedOffBy, signed_off_at AS signedOffAt, updated_at AS updatedAt FROM session_reviews WHERE session_key = ?',
   );
@@ -118,29 +130,10 @@ export function recordStore(db: Db) {
     ofTreatment: (treatmentId: string) => ofTreatment.all(treatmentId),
     /** Sessions newest first, filtered; at most `limit`. */
     list(filter: SessionFilter, limit = 200): SessionListRow[] {
-      const where: string[] = [];
-      const params: Record<string, string | number> = {};
-      const when = (value: string | number | undefined, key: string, sql: string) => {
-        if (value === undefined || value === '') return;
-        where.push(sql);
-        params[key] = value;
-      };
-      when(filter.patientRef, 'patientRef', 's.patient_ref = @patientRef');
-      when(filter.chairId, 'chairId', 's.chair_id = @chairId');
-      when(filter.from, 'from', 's.started_at >= @from');
-      when(filter.to, 'to', 's.started_at < @to');
-      when(filter.operatorId, 'operatorId',
-        '(s.operator_id = @operatorId OR s.key IN (SELECT session_key FROM session_handovers WHERE from_operator = @operatorId))');
-      return db
-        .prepare<[typeof params], SessionListRow>(
-          `SELECT s.id, s.chair_id AS chairId, c.name AS chairName, s.operator_id AS operatorId, s.patient_ref AS patientRef,
-             s.plan_id AS planId, s.started_at AS startedAt, s.ended_at AS endedAt,
-             coalesce((SELECT sum(dots) FROM session_region_counts WHERE session_key = s.key), 0) AS dots
-           FROM sessions s JOIN chairs c ON c.id = s.chair_id
-           ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''}
-           ORDER BY s.started_at DESC LIMIT ${Math.floor(limit)}`,
-        )
-        .all(params);
+      return listed.all({
+        patientRef: filter.patientRef || null, chairId: filter.chairId || null, operatorId: filter.operatorId || null,
+        from: filter.from ?? null, to: filter.to ?? null, limit,
+      });
     },
   };
 }

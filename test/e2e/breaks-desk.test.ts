@@ -133,9 +133,15 @@ describe('the break desk in Chromium', () => {
     // Seed op-7's history in the store, then start the server again on it, as after a restart:
     // the break engine restores the operator's state from what was saved.
     const dataDir = tempDir();
-    const first = await startTestServer({ dataDir, webRoot });
+    // The server's clock reads mid-afternoon, whenever the test runs: the story of "today" below
+    // spans 90 minutes and must not cross midnight (it did when CI ran at 00:47).
+    const afternoon = new Date();
+    afternoon.setHours(15, 0, 0, 0);
+    const offset = afternoon.getTime() - Date.now();
+    const clock = { now: () => Date.now() + offset, scale: 1 };
+    const first = await startTestServer({ dataDir, webRoot, clock });
     const chair = await first.api.createChair('Chair 2');
-    const now = Date.now();
+    const now = clock.now();
     const { events: today, state } = workedToday(now);
 
     const pastHours = [5.5, 6, 0, 4.25, 6.4, 3, 0, 0, 5, 5.75, 4, 2.5, 6];
@@ -155,7 +161,7 @@ describe('the break desk in Chromium', () => {
     const stored = [...earlier, ...today.map((e) => ({ ...e, chairId: chair.id }))].map((e) => first.store.breaks.addEvent(e));
     first.store.breaks.save([{ operatorId: 'op-7', state }], now);
     await first.close();
-    server = await startTestServer({ dataDir, webRoot });
+    server = await startTestServer({ dataDir, webRoot, clock });
 
     const of = (type: BreakEvent['type']) => stored.filter((e) => e.type === type).length;
     // What the engine did today, as the story above tells it.

@@ -95,9 +95,10 @@ export function followupRoutes(deps: ApiDeps) {
       const { reason } = await readBody(c, clearanceBody);
       const block = laserBlock(store.followups, treatmentId);
       if (!block) throw new ApiError(409, 'conflict', 'no "needs laser" finding is waiting to be cleared for this treatment');
-      const clearance = store.followups.addClearance({ treatmentId, visitId: block.visitId, clearedBy: c.get('caller').name, reason, clearedAt: clock.now() });
-      recordAudit(deps, c, 'laser.clear', treatmentId, { visitId: block.visitId, regions: block.regions, reason });
-      return c.json(clearance, 201);
+      const clearances = block.visitIds.map((visitId) =>
+        store.followups.addClearance({ treatmentId, visitId, clearedBy: c.get('caller').name, reason, clearedAt: clock.now() }));
+      recordAudit(deps, c, 'laser.clear', treatmentId, { visitIds: block.visitIds, regions: block.regions, reason });
+      return c.json(clearances.at(-1), 201);
     })
     .post('/visits/:id/photos', async (c) => {
       const visit = store.followups.visit(c.req.param('id'));

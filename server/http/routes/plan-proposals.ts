@@ -2,7 +2,7 @@ import { Hono } from 'hono';
 import { stippledAreas, summedRegions } from '../../plans/plan-math.ts';
 import { laserBlock } from '../../followup/laser.ts';
 import { proposePlan, reachedDensity, type RegionHistory } from '../../plans/proposals.ts';
-import { templateForSession } from '../../plans/templates.ts';
+import { applyTemplate, templateForSession } from '../../plans/templates.ts';
 import type { LatestFinding, PlanProposalsView } from '../../protocol/proposals.ts';
 import type { AppEnv } from '../caller-auth.ts';
 import type { ApiDeps } from '../deps.ts';
@@ -21,7 +21,13 @@ export function planProposalRoutes(deps: ApiDeps) {
     const earlier = store.planHistory.earlierSessions(treatment.id, plan.sessionNumber);
     const placed = store.planHistory.placedBefore(treatment.id, plan.sessionNumber);
     const findings = store.planHistory.latestFindings(treatment.id, earlier.lastStart ?? 0);
-    const goals = summedRegions(treatment.plans.map((p) => p.regions));
+    const template = plan.template ?? templateForSession(plan.sessionNumber);
+    // The goal counts this session at its template's density, not as saved: an accepted fill-in
+    // raises the saved density, and must not raise its own cap (and be proposed again) with it.
+    const goals = summedRegions([
+      ...treatment.plans.filter((p) => p.id !== plan.id).map((p) => p.regions),
+      applyTemplate(template, plan.reference, plan.headScale),
+    ]);
     const areas = stippledAreas(plan.regions);
 
     const history: Record<string, RegionHistory & { findings: LatestFinding[] }> = {};
@@ -32,7 +38,6 @@ export function planProposalRoutes(deps: ApiDeps) {
         findings: findings.filter((f) => f.region === id),
       };
     }
-    const template = plan.template ?? templateForSession(plan.sessionNumber);
     const proposals = proposePlan({ template, reference: plan.reference, regions: plan.regions, history });
     const view: PlanProposalsView = {
       planId: plan.id,

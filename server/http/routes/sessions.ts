@@ -30,7 +30,9 @@ export function sessionRoutes(deps: ApiDeps) {
         const message = `plan ${plan.id} is for patient ${plan.patientRef}, not ${input.patientRef}`;
         throw new ApiError(409, 'conflict', message, { planId: message });
       }
-      const laser = plan && laserBlock(store.followups, plan.treatmentId);
+      // With its plan's treatment, or without a plan: with any active treatment of the patient.
+      const treatments = plan ? [plan.treatmentId] : store.plans.treatments({ patientRef: input.patientRef, status: 'active' }).map((t) => t.id);
+      const laser = treatments.map((id) => laserBlock(store.followups, id)).find((block) => block !== undefined);
       if (laser) throw new ApiError(409, 'laser_first', laserBlockMessage(laser), { planId: laserBlockMessage(laser) });
       let session: Session;
       try {

@@ -36,10 +36,25 @@ export function signInRoutes(auth: CallerAuth, store: Store, throttle: SignInThr
     return new ApiError(429, 'locked', message, { secret: message }, { 'Retry-After': String(seconds) });
   };
 
+  // One try at a time per person and address: tries sent all at once would otherwise all be checked
+  // before the first failure counts, and a PIN pad's 10,000 codes go in a few minutes.
+  const inFlight = new Set<string>();
+
   async function check(attempt: SignInAttempt, verify: () => Promise<Caller | undefined>): Promise<Caller> {
     const until = throttle.lockedUntil(attempt, auth.clock.now());
     if (until !== undefined) throw locked(until);
-    const caller = await verify();
+    const key = `${attempt.personId ?? 'admin-token'}@${attempt.address}`;
+    if (inFlight.has(key)) {
+      const message = 'one try at a time: wait for the answer to the last one';
+      throw new ApiError(429, 'busy', message, { secret: message }, { 'Retry-After': '1' });
+    }
+    inFlight.add(key);
+    let caller: Caller | undefined;
+    try {
+      caller = await verify();
+    } finally {
+      inFlight.delete(key);
+    }
     const now = auth.clock.now();
     if (!caller) {
       throttle.fail(attempt, now);

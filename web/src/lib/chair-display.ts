@@ -1,6 +1,8 @@
 import { coverageLevel, type CoverageLevel } from '$coverage/levels';
 import { PRIORITY_RANK, type AlarmView } from '$protocol/alarms';
 import { CYCLE_BAND_HZ, type LiveChair, type LivePlan } from '$protocol/live';
+import { regionTargets, summedRegions } from '$plans/plan-math';
+import type { PlanRegion } from '$protocol/plan';
 import { SCALP_REGIONS } from '$scalp/regions';
 
 /**
@@ -74,6 +76,20 @@ export function regionCoverage(session: LiveSession | null, plan: LivePlan | und
 export function wholeCoverage(session: LiveSession | null, whole: LivePlan | null): Record<string, RegionCoverage> {
   if (!session || !whole) return {};
   return regionLevels(targetsOf(whole), (id) => (session.dots.byRegion[id] ?? 0) + (session.dotsBefore[id] ?? 0));
+}
+
+/** A plan's regions as the map and the heat layer read them, each with its target dots. */
+export function mapPlan(id: string, sessionNumber: number, sessionsPlanned: number, regions: Readonly<Record<string, PlanRegion>>): LivePlan {
+  const targets = regionTargets(regions);
+  return {
+    id, updatedAt: 0, sessionNumber, sessionsPlanned,
+    regions: Object.fromEntries(Object.entries(regions).map(([region, r]) => [region, { ...r, target: targets[region] ?? 0 }])),
+  };
+}
+
+/** A whole treatment as one plan for the map: every region against the sum of its sessions' plans. */
+export function wholeTreatmentPlan(treatment: { id: string; sessions: number; plans: ReadonlyArray<{ regions: Record<string, PlanRegion> }> }): LivePlan {
+  return mapPlan(treatment.id, 0, treatment.sessions, summedRegions(treatment.plans.map((p) => p.regions)));
 }
 
 /** The plan's scar regions, as the map draws them. */

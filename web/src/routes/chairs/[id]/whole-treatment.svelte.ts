@@ -1,7 +1,7 @@
-import { regionTargets, summedRegions } from '$plans/plan-math';
 import type { LivePlan } from '$protocol/live';
 import { planView, treatmentView } from '$protocol/plan';
 import { api } from '$lib/api';
+import { wholeTreatmentPlan } from '$lib/chair-display';
 
 /**
  * The whole treatment a chair's session belongs to, as the map reads a plan: every region with the
@@ -22,11 +22,6 @@ export class WholeTreatment {
     const { treatmentId } = await api('GET', `/api/plans/${planId}`, planView.pick({ treatmentId: true }));
     const treatment = await api('GET', `/api/treatments/${treatmentId}`, treatmentView);
     if (planId !== this.#planId) return;
-    const regions = summedRegions(treatment.plans.map((p) => p.regions));
-    const targets = regionTargets(regions);
-    this.plan = {
-      id: treatment.id, updatedAt: 0, sessionNumber: 0, sessionsPlanned: treatment.sessions,
-      regions: Object.fromEntries(Object.entries(regions).map(([id, r]) => [id, { ...r, target: targets[id] ?? 0 }])),
-    };
+    this.plan = wholeTreatmentPlan(treatment);
   }
 }
