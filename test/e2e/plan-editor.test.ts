@@ -2,9 +2,10 @@ import type { Page } from 'playwright-core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { isOnScalp } from '../../server/scalp/regions.ts';
 import { standardArea, templateRegion } from '../../server/plans/templates.ts';
-import { planView, treatmentView, type PlanView } from '../../server/protocol/plan.ts';
+import { treatmentView, type PlanView } from '../../server/protocol/plan.ts';
 import { signIn } from '../helpers/browser.ts';
 import { browserSuite, screenshots, webRoot } from '../helpers/browser-suite.ts';
+import { storedPlan as stored } from '../helpers/plan-record.ts';
 import { startTestServer, type TestServer } from '../helpers/server.ts';
 
 
@@ -14,11 +15,7 @@ afterEach(async () => {
   await server.dispose();
 });
 
-async function storedPlan(id: string): Promise<PlanView> {
-  const response = await server.request('GET', `/api/plans/${id}`);
-  expect(response.status).toBe(200);
-  return planView.parse(await response.json());
-}
+const storedPlan = (id: string): Promise<PlanView> => stored(server, id);
 
 /** Where a point of the normalised scalp map is on screen (the map's viewBox is -8 -12 116 120). */
 async function onMap(page: Page, x: number, y: number) {

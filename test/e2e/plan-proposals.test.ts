@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { planView, type PlanView } from '../../server/protocol/plan.ts';
+import type { PlanView } from '../../server/protocol/plan.ts';
 import { browserSuite, screenshots, webRoot } from '../helpers/browser-suite.ts';
-import { addVisit, treatmentAfterFirstSession } from '../helpers/plan-record.ts';
+import { addVisit, storedPlan as stored, treatmentAfterFirstSession } from '../helpers/plan-record.ts';
 import { startTestServer, type TestServer } from '../helpers/server.ts';
 
 const suite = browserSuite();
@@ -10,11 +10,7 @@ afterEach(async () => {
   await server.dispose();
 });
 
-async function storedPlan(id: string): Promise<PlanView> {
-  const response = await server.request('GET', `/api/plans/${id}`);
-  expect(response.status).toBe(200);
-  return planView.parse(await response.json());
-}
+const storedPlan = (id: string): Promise<PlanView> => stored(server, id);
 
 describe('the next plan from the record in Chromium', () => {
   it('a supervisor accepts the bleeding proposal, rejects the fill-in, saves: only the accepted change is in the plan, both in the audit', async () => {

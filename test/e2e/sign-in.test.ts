@@ -23,6 +23,17 @@ async function setUp() {
   return { ...chair, sam: sam.id };
 }
 
+/** Sam signs in with his password on the sign-in screen and lands on the wall. */
+async function samOnTheWall(): Promise<Page> {
+  const page = await tablet();
+  await page.getByRole('button', { name: /^Sam/ }).click();
+  await page.getByLabel('Password').fill('lead-of-the-floor');
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.waitForURL(`${server.url}/`);
+  await expect.poll(() => page.getByTestId('chair-card').count()).toBe(1);
+  return page;
+}
+
 async function tapPin(page: Page, pin: string) {
   for (const digit of pin) await page.getByRole('button', { name: digit, exact: true }).click();
   await page.getByRole('button', { name: 'OK' }).click();
@@ -42,12 +53,7 @@ describe('signing in at the clinic', () => {
 
   it('a supervisor signs in with a password and sees the wall', async () => {
     await setUp();
-    const page = await tablet();
-    await page.getByRole('button', { name: /^Sam/ }).click();
-    await page.getByLabel('Password').fill('lead-of-the-floor');
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.waitForURL(`${server.url}/`);
-    await expect.poll(() => page.getByTestId('chair-card').count()).toBe(1);
+    await samOnTheWall();
   });
 
   it('wrong PINs lock the operator out with a message that says when to retry', async () => {
@@ -68,12 +74,7 @@ describe('signing in at the clinic', () => {
 
   it('a supervisor disabled while the wall is open is sent to sign-in, and the wall stops updating', async () => {
     const { sam } = await setUp();
-    const page = await tablet();
-    await page.getByRole('button', { name: /^Sam/ }).click();
-    await page.getByLabel('Password').fill('lead-of-the-floor');
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.waitForURL(`${server.url}/`);
-    await expect.poll(() => page.getByTestId('chair-card').count()).toBe(1);
+    const page = await samOnTheWall();
     expect((await server.request('POST', `/api/people/${sam}/disable`, {})).status).toBe(200);
     await page.waitForURL(/\/sign-in/, { timeout: 5_000 });
   });

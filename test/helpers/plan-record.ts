@@ -1,4 +1,4 @@
-import { treatmentView, type TreatmentView } from '../../server/protocol/plan.ts';
+import { planView, treatmentView, type PlanView, type TreatmentView } from '../../server/protocol/plan.ts';
 import type { Finding } from '../../server/protocol/followup.ts';
 import { dot, RawDevice } from './raw-device.ts';
 import { chairWithDevice, type TestServer } from './server.ts';
@@ -52,4 +52,11 @@ export function clearLaser(server: TestServer, treatmentId: string, visitId: str
   server.store.db
     .prepare('INSERT INTO laser_clearances (treatment_id, visit_id, cleared_by, reason, cleared_at) VALUES (?, ?, ?, ?, ?)')
     .run(treatmentId, visitId, 'Sam', 'lasered on the 3rd, healed', at);
+}
+
+/** A plan as the server stores it now. */
+export async function storedPlan(server: TestServer, id: string): Promise<PlanView> {
+  const response = await server.request('GET', `/api/plans/${id}`);
+  if (response.status !== 200) throw new Error(`GET /api/plans/${id} answered ${response.status}`);
+  return planView.parse(await response.json());
 }
