@@ -114,6 +114,9 @@ describe('the session record', () => {
     const ana = await person('Ana', '4821');
     const ben = await person('Ben', '5932');
     const session = await server.api.startSession({ chairId: own.id, operatorId: ana, patientRef: 'P-1' });
+    // Cleo took the chair over from Ana: both operated the session.
+    const cleo = await person('Cleo', '6043');
+    expect((await server.request('POST', `/api/sessions/${session.id}/handover`, { operatorId: cleo })).status).toBe(200);
     await server.api.endSession(session.id);
     const cookie = async (personId: string, secret: string, chairId: string) => {
       const response = await fetch(`${server.url}/api/auth/sign-in`, {
@@ -123,9 +126,15 @@ describe('the session record', () => {
     };
     const asBen = await cookie(ben, '5932', other.id);
     const asAna = await cookie(ana, '4821', own.id);
+    const asCleo = await cookie(cleo, '6043', own.id);
+    const asBenHere = await cookie(ben, '5932', own.id);
     for (const path of ['report', 'replay', 'cycle-rate', 'export.json', 'export/dots.csv', 'export/alarms.csv']) {
-      expect((await fetch(`${server.url}/api/sessions/${session.id}/${path}`, { headers: { cookie: asBen } })).status, path).toBe(403);
-      expect((await fetch(`${server.url}/api/sessions/${session.id}/${path}`, { headers: { cookie: asAna } })).status, path).toBe(200);
+      const status = async (cookie: string) => (await fetch(`${server.url}/api/sessions/${session.id}/${path}`, { headers: { cookie } })).status;
+      expect(await status(asBen), path).toBe(403);
+      // On the right chair, but not one of the session's operators.
+      expect(await status(asBenHere), path).toBe(403);
+      expect(await status(asAna), path).toBe(200);
+      expect(await status(asCleo), path).toBe(200);
     }
   });
 

@@ -7,6 +7,7 @@ import type {
   VisitView,
 } from '../protocol/followup.ts';
 import type { Db } from './db.ts';
+import { OPERATED_BY } from './sessions.ts';
 import { newId } from './ids.ts';
 
 export interface NewVisit {
@@ -90,10 +91,9 @@ export function followupStore(db: Db) {
   );
   const clearedVisit = db.prepare<[string], { n: number }>('SELECT count(*) AS n FROM laser_clearances WHERE visit_id = ?');
   // Sessions that follow a plan of the treatment, on this chair, that this person operated (now or before a handover).
-  const operatedOnChair = db.prepare<[string, string, string, string], { n: number }>(
+  const operatedOnChair = db.prepare<[{ treatmentId: string; chairId: string; operatorId: string }], { n: number }>(
     `SELECT count(*) AS n FROM sessions s JOIN plans p ON p.id = s.plan_id
-     WHERE p.treatment_id = ? AND s.chair_id = ?
-       AND (s.operator_id = ? OR EXISTS (SELECT 1 FROM session_handovers h WHERE h.session_key = s.key AND h.from_operator = ?))`,
+     WHERE p.treatment_id = @treatmentId AND s.chair_id = @chairId AND ${OPERATED_BY}`,
   );
 
   const finding = (row: FindingRow): RegionFinding => ({ region: row.region, finding: row.finding, note: row.note });
@@ -153,7 +153,7 @@ export function followupStore(db: Db) {
     clearances: (treatmentId: string): LaserClearanceView[] => clearancesOf.all(treatmentId),
     isCleared: (visitId: string): boolean => clearedVisit.get(visitId)!.n > 0,
     operatedOnChair: (treatmentId: string, chairId: string, personId: string): boolean =>
-      operatedOnChair.get(treatmentId, chairId, personId, personId)!.n > 0,
+      operatedOnChair.get({ treatmentId, chairId, operatorId: personId })!.n > 0,
   };
 }
 

@@ -2,7 +2,7 @@ import type { BreakEvent } from '../protocol/breaks.ts';
 import type { GuidanceEvent } from '../protocol/guidance.ts';
 import type { SessionReview } from '../protocol/report.ts';
 import type { Db } from './db.ts';
-import type { Session } from './sessions.ts';
+import { OPERATED_BY, type Session } from './sessions.ts';
 
 /** One dot as the report reads it: [region, cycles, dwellMs, needles]. */
 export type DotRow = [string, number, number, number];
@@ -80,8 +80,7 @@ export function recordStore(db: Db) {
      FROM sessions s JOIN chairs c ON c.id = s.chair_id
      WHERE (@patientRef IS NULL OR s.patient_ref = @patientRef) AND (@chairId IS NULL OR s.chair_id = @chairId)
        AND (@from IS NULL OR s.started_at >= @from) AND (@to IS NULL OR s.started_at < @to)
-       AND (@operatorId IS NULL OR s.operator_id = @operatorId
-            OR s.key IN (SELECT session_key FROM session_handovers WHERE from_operator = @operatorId))
+       AND (@operatorId IS NULL OR ${OPERATED_BY})
      ORDER BY s.started_at DESC LIMIT @limit`,
   );
   const review = db.prepare<[number], SessionReview>(

@@ -12,6 +12,13 @@ export interface Session {
   endedAt: number | null;
 }
 
+/**
+ * SQL: the session aliased `s` was operated by the person in the named parameter `@operatorId`,
+ * now or before a hand-over. Every question of who operated a session asks it this one way.
+ */
+export const OPERATED_BY = `(s.operator_id = @operatorId
+  OR EXISTS (SELECT 1 FROM session_handovers h WHERE h.session_key = s.key AND h.from_operator = @operatorId))`;
+
 export interface Handover {
   at: number;
   fromOperator: string;
@@ -51,6 +58,9 @@ export function sessionStore(db: Db) {
   const end = db.prepare('UPDATE sessions SET ended_at = ? WHERE id = ? AND ended_at IS NULL');
   const setOperator = db.prepare('UPDATE sessions SET operator_id = ? WHERE key = ? AND ended_at IS NULL');
   const insertHandover = db.prepare('INSERT INTO session_handovers (session_key, at, from_operator, to_operator) VALUES (?, ?, ?, ?)');
+  const operated = db.prepare<[{ key: number; operatorId: string }], { n: number }>(
+    `SELECT count(*) AS n FROM sessions s WHERE s.key = @key AND ${OPERATED_BY}`,
+  );
   const handoversOf = db.prepare<[number], Handover>(
     'SELECT at, from_operator AS fromOperator, to_operator AS toOperator FROM session_handovers WHERE session_key = ? ORDER BY at, id',
   );
@@ -81,6 +91,8 @@ export function sessionStore(db: Db) {
       return byId.get(session.id);
     }),
     handovers: (key: number): Handover[] => handoversOf.all(key),
+    /** Whether the person operated this session, now or before a hand-over. */
+    operatedBy: (key: number, operatorId: string): boolean => operated.get({ key, operatorId })!.n > 0,
     get: (id: string): Session | undefined => byId.get(id),
     openForChair: (chairId: string): Session | undefined => openByChair.get(chairId),
     latestForChair: (chairId: string): Session | undefined => latestByChair.get(chairId),

@@ -30,13 +30,9 @@ export function recordRoutes(deps: ApiDeps) {
   const work = new SessionWorkCache(deps.hub);
   const report = (session: Session) => sessionReport(store, session, clock.now(), work.get(store, session));
 
-  function operatedBy(session: Session, personId: string): boolean {
-    return session.operatorId === personId || store.sessions.handovers(session.key).some((h) => h.fromOperator === personId);
-  }
-
   function mayRead(caller: Caller, session: Session): boolean {
     if (caller.role !== 'operator') return true;
-    return caller.chairId === session.chairId && caller.personId !== null && operatedBy(session, caller.personId);
+    return caller.chairId === session.chairId && caller.personId !== null && store.sessions.operatedBy(session.key, caller.personId);
   }
 
   function readable(c: Context<AppEnv>): Session {
