@@ -58,12 +58,17 @@ describe('breaks enforced on a simulated clinic day', () => {
       const at = second.second * 1000;
       replayed.push(...replay.sample(operator, at, second.runningSamples > 0), ...replay.tick(at));
     }
-    const expected = replayed.filter((e) => e.type === 'break' && (e.kind === 'micro' || e.kind === 'rest'));
-    expect(breaks.map((b) => b.kind)).toEqual(expected.map((b) => b.kind));
     // The replay reads telemetry folded per second; at 480× a few real milliseconds of network jitter
     // move a sample by seconds of clock time, and over hours that adds up: a minute, against breaks
-    // 25 minutes of work apart.
-    breaks.forEach((b, i) => expect(Math.abs(b.at - expected[i]!.at)).toBeLessThan(60_000));
+    // 25 minutes of work apart. A break due within that minute of the session limit may fall on
+    // either side of it in one engine and not the other (it did in one CI run): both are compared up
+    // to a minute before the limit.
+    const DRIFT_MS = 60_000;
+    const settled = <T extends { at: number }>(list: T[]) => list.filter((e) => e.at < limit.at - DRIFT_MS);
+    const expected = settled(replayed.filter((e) => e.type === 'break' && (e.kind === 'micro' || e.kind === 'rest')));
+    const compared = settled(breaks);
+    expect(compared.map((b) => b.kind)).toEqual(expected.map((b) => b.kind));
+    compared.forEach((b, i) => expect(Math.abs(b.at - expected[i]!.at)).toBeLessThan(DRIFT_MS));
 
     // Each break reached the handpiece as an inhibit until its end, and a release followed.
     const orders = sim.orders.map((o) => o.message);
