@@ -1,6 +1,8 @@
 import { CYCLE_BAND_HZ } from '../server/protocol/live.ts';
+import type { SkinCondition } from '../server/protocol/plan.ts';
 import type { StandardRegion } from '../server/protocol/v1.ts';
 import { boundingBox, insidePolygon, isOnScalp, regionAt, regionShape, type RegionShape } from '../server/scalp/regions.ts';
+import { STEADY_HAND, type HandCourse, type HandStyle } from './hand-course.ts';
 import { Random } from './random.ts';
 
 export type ScriptEvent =
@@ -26,6 +28,8 @@ export interface ScriptOptions {
   restEvery?: { workMs: number; pauseMs: number } | undefined;
   /** Something wrong with the handpiece or the hand holding it. */
   fault?: ScriptFault | undefined;
+  /** How the hand's work changes over the session or with the skin; steady without it. */
+  hand?: HandCourse | undefined;
 }
 
 /**
@@ -41,12 +45,14 @@ export type ScriptFault = (typeof SCRIPT_FAULTS)[number];
 export interface PlannedRegion {
   target: number;
   needles: number;
+  skin?: SkinCondition | undefined;
   outline?: RegionShape['polygon'] | undefined;
 }
 
 interface WorkItem {
   region: string;
   needles: number;
+  skin: SkinCondition;
   /** Where dots of this region may go. */
   contains: (x: number, y: number) => boolean;
   box: { x0: number; y0: number; x1: number; y1: number };
@@ -75,8 +81,8 @@ const BAND_CENTRE_HZ = 125;
 
 /**
  * A simulated handpiece in the hands of a steady operator, as a pure, seeded stream of events:
- * strokes of 1–4 s that place 1–4 dots a second, short pauses between them and now and then a
- * longer one, moving through the scalp regions with the needle grouping each calls for.
+ * strokes of 1–4 s that place 1–4 dots a second, short pauses between them and a longer one to
+ * wipe the skin every 8–16 strokes, moving through the scalp regions with the needle grouping each calls for.
  * Nothing here reads a clock or touches a socket; the driver asks for events up to a time.
  */
 export class HandpieceScript {
@@ -101,8 +107,13 @@ export class HandpieceScript {
   /** Needle time since the operator's own last rest. */
   #workedMs = 0;
   #strokeStartedAt = 0;
+  #strokesToWipe = 12;
+  readonly #hand: HandCourse;
+  /** The hand as it works the current stroke or pause. */
+  #style: HandStyle = STEADY_HAND;
 
   constructor(options: ScriptOptions) {
+    this.#hand = options.hand ?? (() => STEADY_HAND);
     this.#restEvery = options.restEvery;
     this.#fault = options.fault;
     this.#random = new Random(options.seed);
@@ -138,10 +149,12 @@ export class HandpieceScript {
     const left = (id: string, target: number) => Math.max(0, target - (done[id] ?? 0));
     const standard = WORK_ORDER.flatMap(({ region }) => {
       const plan = regions[region];
-      return plan ? [{ ...standardItem(region, plan.needles, left(region, plan.target), this.#random), target: plan.target }] : [];
+      return plan ? [{ ...standardItem(region, plan.needles, left(region, plan.target), this.#random), target: plan.target, skin: plan.skin ?? 'normal' }] : [];
     });
     const scars = Object.entries(regions).flatMap(([id, plan]) =>
-      plan.outline ? [{ ...scarItem(id, plan.outline, plan.needles, left(id, plan.target), this.#random), target: plan.target }] : [],
+      plan.outline
+        ? [{ ...scarItem(id, plan.outline, plan.needles, left(id, plan.target), this.#random), target: plan.target, skin: plan.skin ?? 'scar' }]
+        : [],
     );
     this.#work = [...standard, ...scars];
     this.#planned = true;
@@ -189,6 +202,7 @@ export class HandpieceScript {
     this.#stroking = !this.#stroking && !inhibited && !this.finished;
     if (wasStroking) this.#workedMs += at - this.#strokeStartedAt;
     if (this.#stroking) this.#strokeStartedAt = at;
+    this.#style = this.#hand(at, this.#current?.skin ?? 'normal');
     if (!this.#stroking && this.#restEvery && this.#workedMs >= this.#restEvery.workMs) {
       this.#workedMs = 0;
       this.#phaseEndsAt = at + this.#restEvery.pauseMs;
@@ -199,14 +213,16 @@ export class HandpieceScript {
       this.#phaseEndsAt = at + r.between(1000, 4000);
       this.#nextDotAt = at + this.#dotGap();
     } else {
-      // Mostly a breath between strokes; sometimes wiping, repositioning, a word with the patient.
-      this.#phaseEndsAt = at + (r.chance(0.08) ? r.between(10_000, 40_000) : r.between(500, 3000));
+      // A breath between strokes; every dozen strokes or so a wipe of the skin, a reposition, a word with the patient.
+      const wipe = --this.#strokesToWipe <= 0;
+      if (wipe) this.#strokesToWipe = r.int(8, 16);
+      this.#phaseEndsAt = at + this.#style.pause * (wipe ? r.between(5_000, 20_000) : r.between(500, 3000));
       this.#nextDotAt = Infinity;
     }
   }
 
   #dotGap(): number {
-    return 1000 / this.#random.between(1, 4);
+    return (this.#style.dotGap * 1000) / this.#random.between(1, 4);
   }
 
   #tel(at: number): ScriptEvent {
@@ -236,7 +252,8 @@ export class HandpieceScript {
     if (!item) return undefined;
     const { x, y } = this.#pointIn(item);
     const worked = this.#fault === 'overwork' && ++this.#dotsMade % 40 === 0 ? 4 : 1;
-    const dwellMs = worked * Math.round(Math.min(400, Math.max(60, r.normal(150, 30))));
+    const { dwellMean, dwellSd } = this.#style;
+    const dwellMs = worked * Math.round(Math.min(400, Math.max(60, dwellMean * 150 + dwellSd * r.normal(0, 30))));
     this.#nextDotAt = at + this.#dotGap();
     if (--item.left <= 0) {
       this.#step += 1;
@@ -276,12 +293,12 @@ export class HandpieceScript {
 
 function standardItem(region: StandardRegion, needles: number, left: number, random: Random): WorkItem {
   const contains = (x: number, y: number) => regionAt(x, y) === region;
-  return { region, needles, left, target: 0, box: boundingBox(regionShape(region).polygon), contains, next: 0, shift: [random.float(), random.float()] };
+  return { region, needles, skin: 'normal', left, target: 0, box: boundingBox(regionShape(region).polygon), contains, next: 0, shift: [random.float(), random.float()] };
 }
 
 function scarItem(region: string, outline: RegionShape['polygon'], needles: number, left: number, random: Random): WorkItem {
   const contains = (x: number, y: number) => isOnScalp(x, y) && insidePolygon(x, y, outline);
-  return { region, needles, left, target: 0, box: boundingBox(outline), contains, next: 0, shift: [random.float(), random.float()] };
+  return { region, needles, skin: 'scar', left, target: 0, box: boundingBox(outline), contains, next: 0, shift: [random.float(), random.float()] };
 }
 
 /** The index-th number of the van der Corput sequence in `base`, in [0, 1). */

@@ -7,7 +7,7 @@ export class Random {
   readonly #rng;
 
   constructor(seed: number) {
-    this.#rng = xoroshiro128plus(seed);
+    this.#rng = xoroshiro128plus(mix(seed));
   }
 
   /** In [0, 1). */
@@ -33,4 +33,15 @@ export class Random {
     const v = this.float();
     return mean + sd * Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * v);
   }
+}
+
+/**
+ * Spreads a small seed over all 32 bits (murmur3's finaliser): xoroshiro's first outputs from
+ * seeds 1, 2, 3… are nearly equal, so their first draws would be too.
+ */
+function mix(seed: number): number {
+  let h = seed | 0;
+  h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
+  h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
+  return (h ^ (h >>> 16)) | 0;
 }

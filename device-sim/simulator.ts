@@ -5,20 +5,23 @@ import { DEVICE_PATH, type InhibitMessage, type ServerMessage } from '../server/
 import { StippleApi } from './api-client.ts';
 import { DeviceClient, type ConnectionState, type DeviceClientOptions, type DeviceData } from './device-client.ts';
 import { regionTargets } from '../server/plans/plan-math.ts';
+import { skinHand, tiringHand, type HandCourse } from './hand-course.ts';
 import { HandpieceScript, SCRIPT_FAULTS, type PlannedRegion, type ScriptEvent, type ScriptFault } from './handpiece-script.ts';
 import { FileOutbox, MemoryOutbox } from './outbox.ts';
 
 /**
  * steady: an operator who stops when told; ignores-breaks: one who fires on through breaks (the
  * handpiece of a careless operator, or one that does not obey inhibit); natural-pauses: one who
- * rests three minutes after every twenty of needle work, before any break is enforced.
+ * rests three minutes after every twenty of needle work, before any break is enforced; tiring: one
+ * whose hand tires from two to four hours in (device-sim/hand-course.ts); region-change: one whose
+ * dwell and pace change with the skin the plan says each region has, not with fatigue.
  * Fault scenarios, one per alarm condition: disconnect (20 s out of range every two minutes),
  * stall (connected, but silent 30 s every two minutes), seq-gaps (a message lost now and then),
  * malformed (a broken message now and then), over-density (a quarter past each region's target),
  * and the handpiece faults of SCRIPT_FAULTS.
  */
 export const SCENARIOS = [
-  'steady', 'ignores-breaks', 'natural-pauses', 'disconnect', 'stall', 'seq-gaps', 'malformed', 'over-density', ...SCRIPT_FAULTS,
+  'steady', 'tiring', 'region-change', 'ignores-breaks', 'natural-pauses', 'disconnect', 'stall', 'seq-gaps', 'malformed', 'over-density', ...SCRIPT_FAULTS,
 ] as const;
 export type Scenario = (typeof SCENARIOS)[number];
 
@@ -102,10 +105,12 @@ export class Simulator {
         if (message.type === 'inhibit' || message.type === 'release') orders.push({ receivedAt: now(), message });
       };
       const client = new DeviceClient({ url: deviceUrl, ca: options.ca, deviceId, token, fw: 'stipple-sim/1', outbox, reconnect: options.reconnect, onMessage });
+      const seed = options.seed * 1000 + i + 1;
       const script = new HandpieceScript({
-        seed: options.seed * 1000 + i + 1, startAt, telHz: options.telHz ?? 10,
+        seed, startAt, telHz: options.telHz ?? 10,
         restEvery: options.scenario === 'natural-pauses' ? { workMs: 20 * 60_000, pauseMs: 3 * 60_000 } : undefined,
         fault: isScriptFault(options.scenario) ? options.scenario : undefined,
+        hand: handOf(options.scenario, seed, startAt),
       });
       return { name, chairId, client, script, selected: null, dotsMade: 0, orders, away: false, nextFaultSeq: 100 };
     });
@@ -209,6 +214,11 @@ function toMessage(event: ScriptEvent, deviceTime: number): DeviceData {
   return { type: 'dot', ts, region, x, y, cycles, dwellMs, needles };
 }
 
+function handOf(scenario: Scenario, seed: number, startAt: number): HandCourse | undefined {
+  if (scenario === 'tiring') return tiringHand(seed, startAt).course;
+  return scenario === 'region-change' ? skinHand : undefined;
+}
+
 function isScriptFault(scenario: Scenario): scenario is ScriptFault {
   return (SCRIPT_FAULTS as readonly string[]).includes(scenario);
 }
@@ -235,7 +245,7 @@ async function sessionPlan(api: StippleApi, sessionId: string | undefined) {
   const plan = await api.plan(session.planId);
   const targets = regionTargets(plan.regions);
   const regions: Record<string, PlannedRegion> = {};
-  for (const [id, r] of Object.entries(plan.regions)) regions[id] = { target: targets[id]!, needles: r.needles, outline: r.outline };
+  for (const [id, r] of Object.entries(plan.regions)) regions[id] = { target: targets[id]!, needles: r.needles, skin: r.skin, outline: r.outline };
   return { regions, done: session.dots.byRegion };
 }
 

@@ -168,6 +168,22 @@ export class BreakEngine {
     return { result: { ok: true, byMs }, events: this.#drain() };
   }
 
+  /**
+   * The work shows signs of fatigue (`reason` says which): with the clinic's response set to bring
+   * breaks forward, the micro-pause starts now instead of when its needle time is up, provided half
+   * of that needle time has passed since the last one. While the signs last, micro-pauses come
+   * twice as often; nothing else changes.
+   */
+  fatigue(operatorId: string, at: number, reason: string): EngineEvent[] {
+    if (this.policy.fatigueResponse !== 'break') return [];
+    const op = this.#state(operatorId, at);
+    this.#evaluate(operatorId, op, at);
+    if (!op.current && op.sinceMicro >= this.policy.microEveryMs / 2) {
+      this.#start(operatorId, op, 'micro', at, at + this.policy.microDurationMs, `brought forward: ${reason}`);
+    }
+    return this.#drain();
+  }
+
   /** The supervisor lifts the break or limit in force, for a written reason. */
   override(operatorId: string, at: number, reason: string): { ok: boolean; events: EngineEvent[] } {
     const op = this.#state(operatorId, at);
@@ -202,6 +218,11 @@ export class BreakEngine {
       violationsToday: op.violationsToday,
       needleMsToday: op.needleMsToday,
     };
+  }
+
+  /** Whether the operator is on a break (or at a limit) now; cheap enough for every sample. */
+  onBreak(operatorId: string): boolean {
+    return this.#operators.get(operatorId)?.current != null;
   }
 
   operators(): string[] {
@@ -316,10 +337,11 @@ export class BreakEngine {
     this.#emit('warning', operatorId, kind, at, lead, `${Math.round(lead / 60_000) || '<1'} min before the break`);
   }
 
-  #start(operatorId: string, op: OperatorState, kind: BreakKind, at: number, until: number | null): void {
+  #start(operatorId: string, op: OperatorState, kind: BreakKind, at: number, until: number | null, why?: string): void {
     op.current = { kind, startedAt: at, until, violations: 0 };
     if (op.pending) op.pending.dueAt = null;
-    this.#emit('break', operatorId, kind, at, until === null ? null : until - at, until === null ? 'the handpiece stops until the supervisor lifts the limit' : 'the handpiece stops for the break');
+    const detail = why ?? (until === null ? 'the handpiece stops until the supervisor lifts the limit' : 'the handpiece stops for the break');
+    this.#emit('break', operatorId, kind, at, until === null ? null : until - at, detail);
   }
 
   /** The break in force ends at `at`; it is remembered for dots made in it that arrive later. */

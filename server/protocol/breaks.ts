@@ -3,6 +3,7 @@
  * breaks, and the break log. docs/breaks.md explains the defaults.
  */
 import { z } from 'zod';
+import { FATIGUE_RESPONSES } from './outlook.ts';
 
 const MINUTE = 60_000;
 const minutes = (min: number, max: number, what: string) =>
@@ -27,6 +28,8 @@ export const breakPolicy = z
     /** The first postpone of a break; each further one of the same break lasts half as long. */
     postponeMs: minutes(1, 30, 'postpone'),
     maxPostpones: z.number().int().min(0, 'postpones: 0 to 5').max(5, 'postpones: 0 to 5'),
+    /** Signs of fatigue read from the work (docs/fatigue.md): off, a hint, or the next micro-pause brought forward. */
+    fatigueResponse: z.enum(FATIGUE_RESPONSES).default('hint'),
   })
   .superRefine((p, ctx) => {
     if (p.restEveryMs <= p.microEveryMs) ctx.addIssue({ code: 'custom', path: ['restEveryMs'], message: 'rest breaks come less often than micro-pauses' });
@@ -44,6 +47,7 @@ export const defaultBreakPolicy: BreakPolicy = {
   warnBeforeMs: [5 * MINUTE, MINUTE],
   postponeMs: 5 * MINUTE,
   maxPostpones: 2,
+  fatigueResponse: 'hint',
 };
 
 /** Breaks the handpiece enforces; `daily` and `session` are limits, lifted by a new day, a new session or the supervisor. */
