@@ -23,6 +23,7 @@ import { ChairBoard } from './live/chair-board.ts';
 import { LiveHub } from './live/hub.ts';
 import { defaultLiveChannel, LiveChannel, type LiveChannelOptions } from './live/live-channel.ts';
 import { silentLogger, type Logger } from './log.ts';
+import { defaultOutlook, OutlookService, type OutlookOptions } from './outlook/outlook-service.ts';
 import { DAY_MS } from './protocol/days.ts';
 import { MAX_FRAME_BYTES } from './protocol/v1.ts';
 import { AddressQuota } from './sockets/address-quota.ts';
@@ -56,6 +57,7 @@ export interface ServerOptions {
   webRoot?: string;
   breaks?: Partial<BreakServiceOptions>;
   alarms?: Partial<AlarmServiceOptions>;
+  outlook?: Partial<OutlookOptions>;
   /** How many days of per-second telemetry to keep (dots are kept for good). */
   telemetryRetentionDays?: number;
   /** STIPPLE_BACKUP_DIR; `<data dir>/backups` when absent. */
@@ -130,7 +132,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const breaks = new BreakService(store, gateway.registry, hub, clock, log, breakPolicySetting(store.settings).get(), { ...defaultBreakService, ...options.breaks });
   const alarms = new AlarmService(store, hub, clock, gateway.registry, coverage, breaks, alarmSetting(store.settings).get(), { ...defaultAlarmService, ...options.alarms });
   const backups = new BackupService(store, hub, clock, alarms, log, options.dataDir, backupDir, { ...defaultBackups, ...options.backups });
-  const board = new ChairBoard(store, gateway.registry, clock, hub, coverage, breaks, alarms);
+  const outlook = new OutlookService(store, hub, clock, coverage, breaks, { ...defaultOutlook, ...options.outlook });
+  const board = new ChairBoard(store, gateway.registry, clock, hub, coverage, breaks, alarms, outlook);
   const live = new LiveChannel(board, { ...defaultLiveChannel, ...options.live }, heartbeat, log, clock, () => alarms.book.settings.audible);
   hub.on('settings', () => live.resynchronise());
 
@@ -203,6 +206,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await https?.close();
       alarms.close();
+      outlook.close();
       breaks.close();
       clearInterval(clockSaver);
       if (clockSaver) store.settings.set(CLOCK_KEY, String(clock.now()));

@@ -107,6 +107,11 @@ export class BreakService {
     return result;
   }
 
+  /** Signs of fatigue in the operator's work: the engine brings the micro-pause forward if the policy says so. */
+  fatigue(operatorId: string, reason: string): void {
+    this.#handle(this.engine.fatigue(operatorId, this.clock.now(), reason));
+  }
+
   override(operatorId: string, reason: string): boolean {
     const { ok, events } = this.engine.override(operatorId, this.clock.now(), reason);
     this.#handle(events);

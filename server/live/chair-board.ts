@@ -3,6 +3,7 @@ import type { BreakService } from '../breaks/break-service.ts';
 import type { Clock } from '../clock.ts';
 import type { CoverageTracker } from '../coverage/tracker.ts';
 import type { CoverageTally } from '../coverage/tally.ts';
+import type { OutlookService } from '../outlook/outlook-service.ts';
 import type { DeviceRegistry } from '../ingest/device-registry.ts';
 import type { CellCounts, LiveChair, LivePlan } from '../protocol/live.ts';
 import type { Store } from '../store/index.ts';
@@ -38,6 +39,7 @@ export class ChairBoard {
     private readonly coverage: CoverageTracker,
     private readonly breaks: Pick<BreakService, 'view'>,
     private readonly alarms: Pick<AlarmService, 'forChair'>,
+    private readonly outlook: Pick<OutlookService, 'view'>,
   ) {
     for (const chair of store.chairs.list()) this.#load(chair.id);
     hub.on('setup', ({ chairId }) => this.#load(chairId));
@@ -77,6 +79,7 @@ export class ChairBoard {
       if (cells.length > 0) this.#emit({ kind: 'cells', chairId, sessionId, cells });
     });
     hub.on('alarm', ({ chairId }) => this.#emit({ kind: 'chair', chairId }));
+    hub.on('outlook', ({ chairId }) => this.#emit({ kind: 'chair', chairId }));
     hub.on('break', ({ operatorId }) => {
       for (const chair of this.#chairs.values()) if (chair.session?.operatorId === operatorId) this.#emit({ kind: 'chair', chairId: chair.id });
     });
@@ -98,7 +101,7 @@ export class ChairBoard {
   chair(id: string): LiveChair | undefined {
     const chair = this.#chairs.get(id);
     if (!chair) return undefined;
-    const session = chair.session && { ...chair.session, fatigue: this.breaks.view(chair.session.operatorId) };
+    const session = chair.session && { ...chair.session, fatigue: this.breaks.view(chair.session.operatorId), outlook: this.outlook.view(id) };
     // Freshness is real time: on an accelerated clock a sample ages faster.
     return {
       ...chair,
@@ -185,6 +188,7 @@ export class ChairBoard {
       planId: session.planId,
       guidance,
       fatigue: this.breaks.view(session.operatorId),
+      outlook: this.outlook.view(chairId),
     };
   }
 

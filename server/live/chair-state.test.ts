@@ -7,7 +7,7 @@ const base: Omit<LiveChair, 'state'> = {
   id: 'c', name: 'Chair', selectedRegion: null, currentRegion: null, lastSessionId: null, sample: null, session: null, alarms: [],
   device: { id: 'd', online: true, lastSeenAt: null, batteryPct: null },
 };
-const session = { id: 's', operatorId: 'op', operatorName: 'op', patientRef: 'P-1', startedAt: 0, dots: { total: 0, byRegion: {} }, dotsBefore: {}, planId: null, guidance: [], fatigue: freshFatigue('op') };
+const session = { id: 's', operatorId: 'op', operatorName: 'op', patientRef: 'P-1', startedAt: 0, dots: { total: 0, byRegion: {} }, dotsBefore: {}, planId: null, guidance: [], fatigue: freshFatigue('op'), outlook: null };
 
 describe('what a chair is doing', () => {
   it('a chair whose handpiece is offline reads offline, session or not', () => {

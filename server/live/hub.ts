@@ -50,6 +50,8 @@ export interface LiveEvents {
   break: BreakEvent;
   /** A clinic setting the screens show changed (the alarm sound): browsers take a fresh snapshot. */
   settings: Record<string, never>;
+  /** The chair's outlook (forecast, signs of fatigue) was worked out anew. */
+  outlook: { chairId: string };
   /** An alarm changed (stored already). */
   alarm: { chairId: string; alarm: AlarmView; change: AlarmChange };
 }

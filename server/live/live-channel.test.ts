@@ -31,7 +31,7 @@ function chair(id: string, total: number): LiveChair {
     id, name: id, state: 'running', selectedRegion: null, currentRegion: null, lastSessionId: null, device: null, sample: null, alarms: [],
     session: {
       id: `se-${id}`, operatorId: 'op', operatorName: 'op', patientRef: 'P-1', startedAt: 0, dots: { total, byRegion: {} }, dotsBefore: {},
-      planId: id === 'a' ? 'pl-a' : null, guidance: [], fatigue: freshFatigue('op'),
+      planId: id === 'a' ? 'pl-a' : null, guidance: [], fatigue: freshFatigue('op'), outlook: null,
     },
   };
 }

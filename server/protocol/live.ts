@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { alarmView } from './alarms.ts';
 import { fatigueView } from './breaks.ts';
 import { guidanceEvent } from './guidance.ts';
+import { outlookView } from './outlook.ts';
 import { planRegion } from './plan.ts';
 
 export const LIVE_PATH = '/ws/live';
@@ -71,6 +72,8 @@ export const liveChair = z.object({
       guidance: z.array(guidanceEvent),
       /** The session's operator's breaks: fatigue follows the operator from chair to chair. */
       fatigue: fatigueView,
+      /** When the plan will be done, and signs of fatigue in the work; refreshed every few seconds. */
+      outlook: outlookView.nullable(),
     })
     .nullable(),
   /** The chair's open alarms (active or latched). */

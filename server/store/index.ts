@@ -16,6 +16,7 @@ import { recordStore } from './records.ts';
 import { sessionStore } from './sessions.ts';
 import { settingsStore } from './settings.ts';
 import { telemetryStore } from './telemetry.ts';
+import { workBaselineStore } from './work-baselines.ts';
 
 /** The clinic's durable state: one SQLite file, one repository per table family. */
 export function openStore(dataDir: string) {
@@ -38,6 +39,7 @@ export function openStore(dataDir: string) {
     breaks: breakStore(db),
     alarms: alarmStore(db),
     records: recordStore(db),
+    workBaselines: workBaselineStore(db),
     ingest: ingestWriter(db),
     close: () => db.close(),
   };

@@ -324,6 +324,18 @@ const migrations: readonly string[] = [
   ) STRICT;
   CREATE INDEX laser_clearances_by_treatment ON laser_clearances(treatment_id, cleared_at);
   `,
+  // 10: each operator's way of working per kind of skin, from the first hour of their last session
+  // on it: the baseline that signs of fatigue are read against (server/outlook/work-log.ts).
+  `
+  CREATE TABLE work_baselines (
+    operator_id TEXT NOT NULL,
+    skin        TEXT NOT NULL,
+    stats       TEXT NOT NULL,
+    session_id  TEXT NOT NULL,
+    updated_at  INTEGER NOT NULL,
+    PRIMARY KEY (operator_id, skin)
+  ) STRICT, WITHOUT ROWID;
+  `,
 ];
 
 export const SCHEMA_VERSION = migrations.length;
