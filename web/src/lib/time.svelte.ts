@@ -22,6 +22,13 @@ export function duration(ms: number): string {
   return `${h}:${m}:${s}`;
 }
 
+/** A time of day on this screen's clock, in the clinic's locale: "15:40" or "03:40 PM". */
+export function timeOfDay(at: number): string {
+  return timeFormat.format(at);
+}
+
+const timeFormat = new Intl.DateTimeFormat([], { hour: '2-digit', minute: '2-digit' });
+
 export function age(ms: number): string {
   const s = Math.max(0, Math.round(ms / 1000));
   if (s < 60) return `${s} s ago`;
