@@ -52,6 +52,8 @@ const simulator = await Simulator.start({
   telHz: options.telHz,
   stateDir: options.stateDir,
   startSessions: options.sessions ?? false,
+  // An accelerated stream carries the simulated time: run the server at the same speed (STIPPLE_TIME_SCALE).
+  deviceClock: options.speed === 1 ? 'wall' : 'virtual',
 });
 process.stdout.write(`Simulating ${options.chairs} handpiece(s) against ${options.server} (Ctrl-C to stop)\n`);
 const stopProgress = showProgress(simulator);

@@ -669,3 +669,102 @@ describe('break engine: the grace at a break\'s end', () => {
     expect(engine.dot('ana', 1_610 * S).violation).toBe(true);
   });
 });
+
+describe('fatigue brings the micro-pause forward', () => {
+  const bringsForward: BreakPolicy = { ...defaultBreakPolicy, fatigueResponse: 'break' };
+  const reason = 'dwell variability +45 %';
+
+  it('with 13 min of needle time (more than half the 25 min interval), a sign of fatigue at second T starts the micro-pause at T', () => {
+    const engine = engineWith(bringsForward);
+    expect(work(engine, 'ana', 0, 781)).toEqual([]);
+    expect(engine.view('ana', 780 * S).needleMsToday).toBe(13 * MIN);
+
+    const events = engine.fatigue('ana', 780 * S, reason);
+    expect(seen(events)).toEqual([ev(780, 'break', 'micro', defaultBreakPolicy.microDurationMs)]);
+    expect(events[0]!.detail.startsWith('brought forward:')).toBe(true);
+    expect(events[0]!.detail).toContain(reason);
+    expect(engine.view('ana', 780 * S)).toMatchObject({ state: 'on-break', current: { kind: 'micro', startedAt: 780 * S, until: 900 * S } });
+    // Served microDurationMs later, at the exact second.
+    expect(seen(work(engine, 'ana', 781, 900))).toEqual([]);
+    expect(seen(work(engine, 'ana', 900, 901))).toEqual([ev(900, 'served', 'micro')]);
+  });
+
+  it('at exactly half the interval of needle time it is brought forward; a second short of it, not', () => {
+    const engine = engineWith(bringsForward);
+    work(engine, 'ana', 0, 750);
+    expect(engine.fatigue('ana', 749 * S, reason)).toEqual([]);
+    work(engine, 'ana', 750, 751);
+    expect(seen(engine.fatigue('ana', 750 * S, reason))).toEqual([ev(750, 'break', 'micro', 2 * MIN)]);
+  });
+
+  it('with 12 min of needle time (less than half the interval), a sign of fatigue changes nothing', () => {
+    const engine = engineWith(bringsForward);
+    work(engine, 'ana', 0, 721);
+    expect(engine.fatigue('ana', 720 * S, reason)).toEqual([]);
+    expect(engine.view('ana', 720 * S)).toMatchObject({ state: 'working', next: { kind: 'micro', workLeftMs: 13 * MIN } });
+    // The micro-pause comes when its needle time is up, as always.
+    expect(seen(work(engine, 'ana', 721, 1501))).toEqual(firstMicro);
+  });
+
+  it('with the clinic\'s response set to hint or off, a sign of fatigue changes nothing', () => {
+    for (const fatigueResponse of ['hint', 'off'] as const) {
+      const engine = engineWith({ ...defaultBreakPolicy, fatigueResponse });
+      work(engine, 'ana', 0, 1201);
+      expect(engine.fatigue('ana', 1_200 * S, reason), fatigueResponse).toEqual([]);
+      expect(engine.view('ana', 1_200 * S).state, fatigueResponse).toBe('working');
+      expect(seen(work(engine, 'ana', 1201, 1501)), fatigueResponse).toEqual(firstMicro.slice(1));
+    }
+  });
+
+  it('during a break in force a sign of fatigue changes nothing: not its end, not its kind', () => {
+    const engine = engineWith(bringsForward);
+    work(engine, 'ana', 0, 1551);
+    expect(engine.fatigue('ana', 1_550 * S, reason)).toEqual([]);
+    expect(engine.view('ana', 1_550 * S).current).toEqual({ kind: 'micro', startedAt: 1_500 * S, until: 1_620 * S, violations: 0 });
+    expect(seen(work(engine, 'ana', 1551, 1621))).toEqual([ev(1620, 'served', 'micro')]);
+
+    // Nor during a limit, though more than half the micro-pause interval has been worked.
+    const limited = engineWith({ ...limitsOnly({ maxSessionMs: 100 * S }), fatigueResponse: 'break', microEveryMs: 150 * S, microDurationMs: 10 * S });
+    limited.sessionStarted('ana', 0);
+    work(limited, 'ana', 0, 111);
+    expect(limited.view('ana', 110 * S).current).toMatchObject({ kind: 'session', startedAt: 100 * S });
+    expect(limited.fatigue('ana', 110 * S, reason)).toEqual([]);
+    expect(limited.view('ana', 110 * S).current).toMatchObject({ kind: 'session', startedAt: 100 * S, until: null });
+  });
+
+  it('after the brought-forward pause the micro counter starts from zero: the next falls due a full interval later', () => {
+    const engine = engineWith(bringsForward);
+    work(engine, 'ana', 0, 781);
+    engine.fatigue('ana', 780 * S, reason);
+    // Served at 900 s; 25 min of needle work after it, with the usual warnings.
+    expect(seen(work(engine, 'ana', 781, 2401))).toEqual([
+      ev(900, 'served', 'micro'),
+      ev(2100, 'warning', 'micro', 5 * MIN),
+      ev(2340, 'warning', 'micro', MIN),
+      ev(2400, 'break', 'micro', 2 * MIN),
+    ]);
+  });
+
+  it('after the brought-forward pause, fatigue brings the next one forward again once half the interval has passed', () => {
+    const engine = engineWith(bringsForward);
+    work(engine, 'ana', 0, 781);
+    engine.fatigue('ana', 780 * S, reason);
+    // Served at 900 s: half the interval is 750 s of needle time after it.
+    work(engine, 'ana', 781, 1650);
+    expect(engine.fatigue('ana', 1_649 * S, reason)).toEqual([]);
+    work(engine, 'ana', 1650, 1651);
+    const events = engine.fatigue('ana', 1_650 * S, 'time between dots +20 %');
+    expect(seen(events)).toEqual([ev(1650, 'break', 'micro', 2 * MIN)]);
+    expect(events[0]!.detail).toBe('brought forward: time between dots +20 %');
+  });
+
+  it('a micro-pause brought forward does not reset the rest break: it still comes at 90 min of needle time', () => {
+    const policy: BreakPolicy = { ...defaultBreakPolicy, fatigueResponse: 'break', microEveryMs: 60 * MIN, restEveryMs: 90 * MIN, warnBeforeMs: [] };
+    const engine = engineWith(policy);
+    work(engine, 'ana', 0, 1801);
+    expect(seen(engine.fatigue('ana', 1_800 * S, reason))).toEqual([ev(1800, 'break', 'micro', 2 * MIN)]);
+    // 30 min of needle time before the pause, 60 min after it (served at 1920 s): the rest at 5520 s.
+    const breaks = seen(work(engine, 'ana', 1801, 5521)).filter((e) => e.type === 'break');
+    expect(breaks).toEqual([ev(5520, 'break', 'rest', 10 * MIN)]);
+  });
+});

@@ -10,8 +10,9 @@ export function breakOutlook(state: OperatorState | undefined, policy: BreakPoli
     microDurationMs: policy.microDurationMs,
     restEveryMs: policy.restEveryMs,
     restDurationMs: policy.restDurationMs,
-    sinceMicroMs: state?.sinceMicro ?? 0,
-    sinceRestMs: state?.sinceRest ?? 0,
+    // The engine resets a break's counter when the break is served; the forecast counts from its end.
+    sinceMicroMs: state?.current ? 0 : (state?.sinceMicro ?? 0),
+    sinceRestMs: state?.current?.kind === 'rest' ? 0 : (state?.sinceRest ?? 0),
     // A limit in force has no end of its own: the session end or the day's needle time, both passed, say so.
     currentUntil: state?.current?.until ?? null,
     sessionEndsAt,

@@ -40,6 +40,7 @@ const MAX_SAMPLE_GAP_MS = 5_000;
 export const REST_PAUSE_MS = 2 * 60_000;
 export const MICRO_PAUSE_MAX_MS = 5_000;
 export const MINUTE_MS = 60_000;
+const MAX_BURST_ENDS = 64;
 /** Samples further apart than this are not successive readings of one burst. */
 const JITTER_MAX_GAP_MS = 1_000;
 
@@ -95,6 +96,8 @@ export class WorkLog {
   #running = false;
   #lastHz: number | null = null;
   #pauseSince: number | null = null;
+  /** The pause began as a burst ended and no break came in it: a breath between strokes. */
+  #breath = false;
   /** Every burst's end since the newest dot: a dot after one of them starts a new burst. */
   #burstEnds: number[] = [];
   #lastDotAt: number | null = null;
@@ -123,6 +126,7 @@ export class WorkLog {
     if (last !== null && at < last) return;
     if (last !== null) {
       const dt = at - last;
+      // A pause is not known to be a rest until it has lasted as long as one: its first two minutes count as work.
       const resting = !this.#running && this.#pauseSince !== null && at - this.#pauseSince > REST_PAUSE_MS;
       if (dt <= MAX_SAMPLE_GAP_MS && !onBreak && !resting) {
         const stats = this.#current();
@@ -136,14 +140,20 @@ export class WorkLog {
     }
     if (running && !this.#running && this.#pauseSince !== null) {
       const paused = at - this.#pauseSince;
-      if (paused <= MICRO_PAUSE_MAX_MS && !onBreak) addTo(this.#current().pause, paused);
+      if (this.#breath && paused <= MICRO_PAUSE_MAX_MS && !onBreak) addTo(this.#current().pause, paused);
     }
     if (!running && this.#running) {
       this.#burstEnds.push(at);
+      // Dots lag their samples, but not by this many bursts; a handpiece that bursts without dots must not grow the list.
+      if (this.#burstEnds.length > MAX_BURST_ENDS) this.#burstEnds.shift();
       this.#pauseSince = at;
+      this.#breath = true;
     }
-    // A pause is counted from the end of any break in it: getting going again is work.
-    if (!running && (last === null || onBreak)) this.#pauseSince = at;
+    // A pause is counted from the end of any break in it: getting going again is work, not a breath.
+    if (!running && (last === null || onBreak)) {
+      this.#pauseSince = at;
+      this.#breath = false;
+    }
     this.#running = running;
     this.#lastHz = running ? cycleHz : null;
     this.#lastAt = at;
