@@ -7,11 +7,12 @@
  */
 import { fatigueRuns, forecastAccuracy, paceChangeRecovery, seedsFrom, type FatigueRun } from '../helpers/outlook-measures.ts';
 
+const print = (text: string) => process.stdout.write(`${text}\n`);
 const percent = (x: number) => `${(x * 100).toFixed(1)} %`;
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
-const line = (...cells: Array<string | number>) => console.log(`| ${cells.join(' | ')} |`);
+const line = (...cells: Array<string | number>) => print(`| ${cells.join(' | ')} |`);
 
-console.log('\n## Finish forecast at steady pace (seeds 1–40)\n');
+print('\n## Finish forecast at steady pace (seeds 1–40)\n');
 line('made at', 'largest error', 'mean error (absolute)', 'actual finish in the 90 % range');
 line('---', '---', '---', '---');
 const forecasts = forecastAccuracy(seedsFrom(1, 40));
@@ -21,7 +22,7 @@ for (const share of [0.25, 0.5, 0.75]) {
   line(`${share * 100} % of the plan`, percent(Math.max(...errors)), percent(errors.reduce((a, b) => a + b, 0) / errors.length), `${made.filter((f) => f.inRange).length} of ${made.length}`);
 }
 
-console.log('\n## After a lasting change of pace halfway (seeds 1–20)\n');
+print('\n## After a lasting change of pace halfway (seeds 1–20)\n');
 line('change', 'back within ±5 % after (min): median', 'worst', 'within 15 min');
 line('---', '---', '---', '---');
 for (const factor of [1.3, 1.15, 0.85, 0.75]) {
@@ -30,7 +31,7 @@ for (const factor of [1.3, 1.15, 0.85, 0.75]) {
   line(`time per dot × ${factor}`, median(after)!, Math.max(...after), `${after.filter((a) => a <= 15).length} of ${runs.length}`);
 }
 
-console.log('\n## Signs of fatigue over eight-hour sessions\n');
+print('\n## Signs of fatigue over eight-hour sessions\n');
 line('sessions', 'seeds', 'with signs', 'within 30 min of the onset', 'median minutes to the sign', 'highest index');
 line('---', '---', '---', '---', '---', '---');
 const report = (name: string, seeds: number[], runs: FatigueRun[], tiring: boolean) => {
