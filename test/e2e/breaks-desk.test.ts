@@ -104,6 +104,7 @@ describe('the break desk in Chromium', () => {
     await form.getByLabel('Warnings before a break (min)').fill('1, 3');
     await form.getByLabel('Postpone length (min)').fill('4');
     await form.getByLabel('Postpones allowed per break').fill('1');
+    await form.getByLabel('Signs of fatigue in the work').selectOption('break');
     await form.getByRole('button', { name: 'Save break policy' }).click();
     await expect.poll(() => form.getByRole('status').innerText()).toBe('Saved.');
     expect(await form.locator('[data-field]').count()).toBe(0);
@@ -118,6 +119,7 @@ describe('the break desk in Chromium', () => {
       warnBeforeMs: [3 * MIN, MIN],
       postponeMs: 4 * MIN,
       maxPostpones: 1,
+      fatigueResponse: 'break',
     });
 
     // Restore defaults fills the form; saving it puts the defaults back.
