@@ -8,6 +8,7 @@ import {
   type NewSessionBody,
 } from '../server/protocol/api.ts';
 import { planView, treatmentView, type NewTreatmentBody } from '../server/protocol/plan.ts';
+import { ROLES, type Role } from '../server/auth/roles.ts';
 import { pinnedFetch } from './pinned-fetch.ts';
 
 export class ApiRequestError extends Error {
@@ -19,6 +20,8 @@ export class ApiRequestError extends Error {
     super(message);
   }
 }
+
+const person = z.object({ id: z.string(), name: z.string(), role: z.enum(ROLES), disabledAt: z.number().nullable() });
 
 /** The few HTTP calls of protocol v1 that provisioning needs, with answers checked against the schemas. */
 export class StippleApi {
@@ -45,6 +48,9 @@ export class StippleApi {
   createTreatment = (body: Partial<NewTreatmentBody> & Pick<NewTreatmentBody, 'patientRef' | 'sessions'>) =>
     this.#call('POST', '/api/treatments', body, treatmentView);
   plan = (id: string) => this.#call('GET', `/api/plans/${id}`, undefined, planView);
+  people = () => this.#call('GET', '/api/people', undefined, z.array(person));
+  addPerson = (body: { name: string; role: Role; secret: string }) => this.#call('POST', '/api/people', body, person);
+  disablePerson = (id: string) => this.#call('POST', `/api/people/${id}/disable`, undefined, person);
 
   async #call<S extends z.ZodType>(method: string, path: string, body: unknown, schema: S): Promise<z.infer<S>> {
     const response = await this.#fetch(new URL(path, this.baseUrl), {

@@ -5,13 +5,16 @@ import { startServer } from '../server/app.ts';
 import { newToken } from '../server/auth/tokens.ts';
 import { readConfig } from '../server/config.ts';
 import { createLogger } from '../server/log.ts';
+import { StippleApi } from './api-client.ts';
+import { addDemoPeople } from './demo-people.ts';
 import { withStreamOptions, type StreamOptions } from './options.ts';
 import { showProgress } from './progress.ts';
 import { Simulator } from './simulator.ts';
 
 /**
  * `npm run demo`: the edge server and simulated handpieces in one process, with a session open on
- * every chair, so that a newcomer sees Stipple working in one command.
+ * every chair and a demo operator and supervisor to sign in as, so that a newcomer sees Stipple
+ * working in one command.
  */
 const options = withStreamOptions(
   new Command('stipple-demo').description('Run the Stipple edge server with simulated handpieces.'),
@@ -36,6 +39,7 @@ const server = await startServer({
   log: createLogger(process.env.LOG_LEVEL ?? 'warn'),
   webRoot: fileURLToPath(new URL('../web/build', import.meta.url)),
 });
+const { operator, supervisor } = await addDemoPeople(new StippleApi(server.url, adminToken));
 const simulator = await Simulator.start({
   serverUrl: server.url,
   adminToken,
@@ -56,6 +60,9 @@ process.stdout.write(
       (options.speed === 1 ? '' : `; the clock runs ${options.speed}× real time`),
     `  Admin token for this run: ${adminToken}`,
     `  Try: curl -H "Authorization: Bearer ${adminToken}" ${server.url}/api/chairs`,
+    `  Or sign in as a person at ${server.url}/sign-in (new each run):`,
+    `    ${operator.name}: PIN ${operator.secret}  (tap the name, a chair, then the PIN, as on a tablet)`,
+    `    ${supervisor.name}: password ${supervisor.secret}`,
     '  Ctrl-C stops both.',
     '',
     '',

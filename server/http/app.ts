@@ -32,6 +32,7 @@ import { planRoutes, treatmentRoutes } from './routes/plans.ts';
 import { recordRoutes } from './routes/records.ts';
 import { sessionRoutes } from './routes/sessions.ts';
 import { signInRoutes } from './routes/sign-in.ts';
+import { clinicRoutes, setupRoutes } from './routes/setup.ts';
 import { clinicCaDownload, tlsRoutes } from './routes/tls.ts';
 import { webApp } from './web-app.ts';
 
@@ -120,6 +121,8 @@ export function createHttpApp(options: HttpAppOptions): Hono<AppEnv> {
     .route('/alarms', alarmRoutes(options))
     .route('/tls', tlsRoutes(options.tls))
     .route('/backups', backupRoutes(options))
+    .route('/clinic', clinicRoutes(options))
+    .route('/setup', setupRoutes(options))
     .all('*', notFound);
 
   const sockets = new Hono<SocketEnv>()

@@ -78,6 +78,10 @@ export const ROUTE_RULES: Readonly<Record<string, readonly Role[]>> = {
   'GET /api/tls': staff,
   'GET /api/backups': staff,
   'POST /api/backups': admin,
+  'GET /api/clinic': everyone,
+  'PUT /api/clinic': admin,
+  'GET /api/setup/checklist': admin,
+  'POST /api/setup/dismiss': admin,
 };
 
 export function enforceRouteRules(): MiddlewareHandler<AppEnv> {

@@ -23,3 +23,15 @@ export const tlsView = z.discriminatedUnion('enabled', [
 ]);
 
 export type TlsView = z.infer<typeof tlsView>;
+
+const LOOPBACK = new Set(['localhost', '127.0.0.1', '::1']);
+
+/**
+ * The box's names another device on the clinic network can reach it by, ready for a URL: no
+ * loopback, no link-local IPv6 (that needs an interface name), IPv6 in brackets.
+ */
+export function networkHosts(view: Extract<TlsView, { enabled: true }>): string[] {
+  return view.server.names
+    .filter((name) => !LOOPBACK.has(name) && !name.toLowerCase().startsWith('fe80:'))
+    .map((name) => (name.includes(':') ? `[${name}]` : name));
+}

@@ -2,6 +2,7 @@ import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { pairingCode } from '../../server/protocol/pairing.ts';
 import { ensureClinicCertificates } from '../../server/tls/clinic-ca.ts';
 import { publicKeyPin } from '../../server/tls/fingerprint.ts';
 import { currentBoxNames } from '../../server/tls/names.ts';
@@ -85,5 +86,8 @@ describe('the dashboard over HTTPS', () => {
     await page.getByLabel('Device name').fill('Handpiece 1');
     await page.getByRole('button', { name: 'Pair', exact: true }).click();
     await expect.poll(() => page.getByTestId('device-ca-fingerprint').innerText()).toBe(fingerprint);
+    // The QR code for the handpiece's app names the server as the tablet reached it, over HTTPS, and the CA to pin.
+    const code = pairingCode.parse(JSON.parse((await page.getByTestId('pairing-qr').getAttribute('data-pairing-code'))!));
+    expect(code).toMatchObject({ server: new URL(httpsUrl).origin, caFingerprint: fingerprint });
   });
 });

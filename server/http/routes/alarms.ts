@@ -4,6 +4,7 @@ import { mayUseChair } from '../../auth/roles.ts';
 import { alarmSetting } from '../../alarms/settings.ts';
 import { alarmSettings, CONDITION_IDS, PRIORITIES, silenceBody, type AlarmHistory } from '../../protocol/alarms.ts';
 import { DAY_MS } from '../../protocol/days.ts';
+import { setupProgressSetting } from '../../setup/progress.ts';
 import { recordAudit } from '../audit-log.ts';
 import { readBody } from '../body.ts';
 import type { AppEnv } from '../caller-auth.ts';
@@ -45,6 +46,7 @@ export function alarmRoutes(deps: ApiDeps) {
       const settings = await readBody(c, alarmSettings);
       alarmSetting(store.settings).save(settings);
       alarms.settings = settings;
+      setupProgressSetting(store.settings).reviewed('alarms', clock.now());
       deps.hub.emit('settings', {});
       recordAudit(deps, c, 'alarms.settings', null, settings);
       return c.json(settings);

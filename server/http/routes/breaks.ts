@@ -3,6 +3,7 @@ import { mayUseChair } from '../../auth/roles.ts';
 import { breakPolicySetting } from '../../breaks/policy.ts';
 import { DAY_MS, localDay } from '../../protocol/days.ts';
 import { breakPolicy, overrideBody, type OperatorHistory } from '../../protocol/breaks.ts';
+import { setupProgressSetting } from '../../setup/progress.ts';
 import { recordAudit } from '../audit-log.ts';
 import { readBody } from '../body.ts';
 import type { AppEnv } from '../caller-auth.ts';
@@ -11,13 +12,14 @@ import { ApiError } from '../errors.ts';
 
 /** The clinic's break policy. */
 export function breakPolicyRoutes(deps: ApiDeps) {
-  const { store, breaks } = deps;
+  const { store, breaks, clock } = deps;
   return new Hono<AppEnv>()
     .get('/policy', (c) => c.json(breakPolicySetting(store.settings).get()))
     .put('/policy', async (c) => {
       const policy = await readBody(c, breakPolicy);
       breakPolicySetting(store.settings).save(policy);
       breaks.policy = policy;
+      setupProgressSetting(store.settings).reviewed('breaks', clock.now());
       recordAudit(deps, c, 'breaks.policy', null, policy);
       return c.json(policy);
     });
