@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { Simulator } from '../../device-sim/simulator.ts';
 import { planView, treatmentView, type PlanRegion } from '../../server/protocol/plan.ts';
 import { browserSuite, screenshots, webRoot } from '../helpers/browser-suite.ts';
+import { tapRegion } from '../helpers/scalp-map.ts';
 import { ADMIN_TOKEN, startTestServer, type TestServer } from '../helpers/server.ts';
 
 
@@ -68,7 +69,7 @@ describe('coverage against the plan, live in Chromium', () => {
     await expect.poll(() => tablet.getByTestId('dots-total').innerText(), { timeout: 30_000 }).toBe('270');
 
     // Back on the finished hairline, the operator touches it up: it goes over and says so.
-    await tablet.getByRole('button', { name: 'Hairline', exact: true }).click();
+    await tapRegion(tablet, 'hairline');
     await expect.poll(() => level('hairline'), { timeout: 30_000 }).toBe('over');
     expect(await tablet.locator('[data-fill="hairline"]').getAttribute('fill')).toBe('url(#over-hatch)');
     await expect.poll(() => tablet.getByTestId('region-left').innerText()).toMatch(/Over target in Hairline\s+\+\d+/);
@@ -95,11 +96,11 @@ describe('coverage against the plan, live in Chromium', () => {
     const [chair] = await server.api.chairs();
     const tablet = await suite.signedIn(server.url, `/chairs/${chair!.id}`);
     await expect.poll(() => tablet.locator('[data-fill="temporal-right"]').getAttribute('data-level'), { timeout: 60_000 }).toBe('on');
-    await tablet.getByRole('button', { name: 'Frontal', exact: true }).click();
+    await tapRegion(tablet, 'frontal');
     await expect.poll(() => tablet.locator('[data-fill="frontal"]').getAttribute('data-level'), { timeout: 60_000 }).toBe('under');
-    await tablet.getByRole('button', { name: 'Hairline', exact: true }).click();
+    await tapRegion(tablet, 'hairline');
     await expect.poll(() => tablet.locator('[data-fill="hairline"]').getAttribute('data-level'), { timeout: 60_000 }).toBe('over');
-    await tablet.getByRole('button', { name: 'Frontal', exact: true }).click();
+    await tapRegion(tablet, 'frontal');
     await tablet.waitForTimeout(1500);
     await tablet.screenshot({ path: `${screenshots}/coverage-heatmap.png` });
   }, 180_000);

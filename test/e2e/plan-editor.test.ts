@@ -5,6 +5,7 @@ import { standardArea, templateRegion } from '../../server/plans/templates.ts';
 import { treatmentView, type PlanView } from '../../server/protocol/plan.ts';
 import { signIn } from '../helpers/browser.ts';
 import { browserSuite, screenshots, webRoot } from '../helpers/browser-suite.ts';
+import { tapRegion } from '../helpers/scalp-map.ts';
 import { storedPlan as stored } from '../helpers/plan-record.ts';
 import { startTestServer, type TestServer } from '../helpers/server.ts';
 
@@ -36,7 +37,7 @@ describe('treatment plans in Chromium', () => {
     await expect.poll(() => page.getByTestId('session').innerText()).toBe('Session 1 of 3');
 
     // Tap the crown on the map, ask for 140 dots/cm², then look at another region before saving.
-    await page.locator('polygon[data-region="crown"][role="button"]').click();
+    await tapRegion(page, 'crown');
     const density = page.locator('[data-region-fields="crown"]').getByLabel('Density (dots/cm²)');
     await density.fill('140');
     await page.locator('tr[data-row="hairline"] td').nth(1).click();
@@ -99,7 +100,7 @@ describe('treatment plans in Chromium', () => {
 
     // The fill-in template sets every region's density; the crown shows it.
     await page.getByRole('button', { name: /Fill-in second session/ }).click();
-    await page.locator('polygon[data-region="crown"][role="button"]').click();
+    await tapRegion(page, 'crown');
     const crown = templateRegion('fill-in', 'african', 'crown', 'normal');
     expect(await page.getByLabel('Density (dots/cm²)').inputValue()).toBe(String(crown.density));
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { planView, treatmentView } from '../../server/protocol/plan.ts';
 import { browserSuite, screenshots, webRoot } from '../helpers/browser-suite.ts';
+import { tapRegion } from '../helpers/scalp-map.ts';
 import { phonePhoto } from '../helpers/photos.ts';
 import { dot, RawDevice } from '../helpers/raw-device.ts';
 import { chairWithDevice, startTestServer } from '../helpers/server.ts';
@@ -63,7 +64,7 @@ describe('from one session to the next, in Chromium', () => {
     await tablet.getByRole('button', { name: 'Whole treatment' }).click();
     await expect.poll(() => tablet.getByTestId('heat-layer').getAttribute('data-layer')).toBe('treatment');
     await expect.poll(() => tablet.locator('[data-fill="crown"]').getAttribute('data-level')).toBe('under');
-    await tablet.locator('[data-region="crown"]').click();
+    await tapRegion(tablet, 'crown');
     await expect.poll(() => tablet.getByTestId('region-followup').locator('[data-finding="bleeding"]').innerText()).toMatch(/blurred at the whorl/);
     await tablet.screenshot({ path: `${screenshots}/tablet-whole-treatment.png` });
 

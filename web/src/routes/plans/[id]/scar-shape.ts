@@ -1,4 +1,5 @@
-import { centroid, polygonArea } from '$scalp/regions';
+import { fromPolar, scalpEdge, toPolar } from '$scalp/regions';
+import { ellipseOf, headRadiusCm, surfaceEllipse } from '$scalp/views';
 import { TEMPLATE_SCALP_CM2 } from '$plans/head-template';
 
 export type MapPoint = [number, number];
@@ -25,66 +26,45 @@ export const SCAR_LIMITS = {
 export const NEW_SCAR = { widthCm: 1, lengthCm: 8, angleDeg: 0 } as const;
 
 const POINTS = 12;
-/** A hair inside the head circle, so rounding never pushes a point off the scalp the server checks. */
-const SCALP_RADIUS = 0.5 - 2e-4;
+/** A hair inside the scalp's edge, so rounding never pushes a point off the scalp the server checks. */
+const EDGE_MARGIN = 4e-4;
 
-/**
- * Centimetres per map unit: the head circle (π/4 of the unit square) holds the standard scalp area
- * scaled by head size. An approximation, as the map is a flat top-down view of a dome.
- */
-export function cmPerMapUnit(headScale: number): number {
-  return Math.sqrt((TEMPLATE_SCALP_CM2 * headScale) / (Math.PI / 4));
-}
+/** The patient's head radius: the standard scalp scaled by head size, as a cap of the head. */
+const radiusCm = (headScale: number) => headRadiusCm(TEMPLATE_SCALP_CM2 * headScale);
 
 function onScalp([x, y]: MapPoint): MapPoint {
-  const dx = x - 0.5;
-  const dy = y - 0.5;
-  const r = Math.hypot(dx, dy);
-  // A scar that reaches past the edge of the map's head is cut along the edge rather than refused.
-  const k = r > SCALP_RADIUS ? SCALP_RADIUS / r : 1;
-  return [round4(0.5 + dx * k), round4(0.5 + dy * k)];
+  const { rho, alpha } = toPolar(x, y);
+  // A scar that reaches past the scalp's edge is cut along the edge rather than refused.
+  const edge = scalpEdge(alpha) - EDGE_MARGIN;
+  const [ex, ey] = rho > edge ? fromPolar(edge, alpha) : [x, y];
+  return [round4(ex), round4(ey)];
 }
 
 const round4 = (v: number) => Math.round(v * 1e4) / 1e4;
 
-/** The 12-point ellipse outline of a scar, kept on the scalp. */
+/** The 12-point ellipse outline of a scar, laid on the head's surface and kept on the scalp. */
 export function scarOutline(shape: ScarShape, headScale: number): MapPoint[] {
-  const unit = cmPerMapUnit(headScale);
-  const a = shape.lengthCm / 2 / unit;
-  const b = shape.widthCm / 2 / unit;
-  const t = (shape.angleDeg * Math.PI) / 180;
-  const [cx, cy] = shape.centre;
-  return Array.from({ length: POINTS }, (_, i) => {
-    const theta = (2 * Math.PI * i) / POINTS;
-    const u = a * Math.cos(theta);
-    const v = b * Math.sin(theta);
-    return onScalp([cx + u * Math.cos(t) - v * Math.sin(t), cy + u * Math.sin(t) + v * Math.cos(t)]);
-  });
+  return surfaceEllipse(shape, radiusCm(headScale), POINTS).map(onScalp);
 }
 
-/** The outline's area on the patient, to 0.1 cm² (never 0: the server needs an area above 0). */
+/** The scar's area on the patient, to 0.1 cm² (never 0: the server needs an area above 0). */
 export function scarAreaCm2(outline: ReadonlyArray<readonly [number, number]>, headScale: number): number {
-  const cm2 = (polygonArea(outline) * TEMPLATE_SCALP_CM2 * headScale) / (Math.PI / 4);
-  return Math.max(0.1, Math.round(cm2 * 10) / 10);
+  const { lengthCm, widthCm } = ellipseOf(outline, radiusCm(headScale));
+  return Math.max(0.1, Math.round(((Math.PI * lengthCm * widthCm) / 4) * 10) / 10);
 }
 
 /**
- * The shape back from a stored outline: the centre, the farthest point gives length and angle,
- * the nearest the width. Exact for outlines this editor drew; a fair fit for any other.
+ * The shape back from a stored outline, measured on the head's surface. Exact for outlines this
+ * editor drew; a fair fit for any other.
  */
 export function shapeOf(outline: ReadonlyArray<readonly [number, number]>, headScale: number): ScarShape {
-  const unit = cmPerMapUnit(headScale);
-  const [cx, cy] = centroid(outline);
-  const distances = outline.map(([x, y]) => ({ x, y, d: Math.hypot(x - cx, y - cy) }));
-  const far = distances.reduce((best, p) => (p.d > best.d ? p : best));
-  const near = distances.reduce((best, p) => (p.d < best.d ? p : best));
-  const angle = ((Math.atan2(far.y - cy, far.x - cx) * 180) / Math.PI + 360) % 180;
+  const { centre, lengthCm, widthCm, angleDeg } = ellipseOf(outline, radiusCm(headScale));
   return {
-    centre: [cx, cy],
-    lengthCm: clampStep(2 * far.d * unit, SCAR_LIMITS.lengthCm),
-    widthCm: clampStep(2 * near.d * unit, SCAR_LIMITS.widthCm),
+    centre: [centre[0], centre[1]],
+    lengthCm: clampStep(lengthCm, SCAR_LIMITS.lengthCm),
+    widthCm: clampStep(widthCm, SCAR_LIMITS.widthCm),
     // 180° is the same line as 0°: a near-horizontal scar reads 0°, not 175°.
-    angleDeg: clampStep((Math.round(angle / SCAR_LIMITS.angleDeg.step) * SCAR_LIMITS.angleDeg.step) % 180, SCAR_LIMITS.angleDeg),
+    angleDeg: clampStep((Math.round(angleDeg / SCAR_LIMITS.angleDeg.step) * SCAR_LIMITS.angleDeg.step) % 180, SCAR_LIMITS.angleDeg),
   };
 }
 
