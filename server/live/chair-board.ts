@@ -136,6 +136,7 @@ export class ChairBoard {
         : null,
       session: this.#liveSession(chairId),
       sample: previous?.sample ?? null,
+      lastRunning: previous?.lastRunning ?? null,
       alarms: [],
     };
     this.#chairs.set(chairId, live);
@@ -196,6 +197,7 @@ export class ChairBoard {
     const chair = this.#chairs.get(sample.chairId);
     if (!chair) return;
     chair.sample = { at: sample.madeAt, cycleHz: sample.cycleHz, needles: sample.needles, running: sample.running };
+    if (sample.running) chair.lastRunning = { at: sample.madeAt, cycleHz: sample.cycleHz };
     if (chair.device && sample.batteryPct !== undefined) chair.device.batteryPct = sample.batteryPct;
     const series = this.#series.get(sample.chairId) ?? [];
     const point: [number, number] = [sample.madeAt, sample.cycleHz];

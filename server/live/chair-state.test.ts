@@ -4,7 +4,7 @@ import { chairStateOf, RUNNING_FRESH_MS } from './chair-state.ts';
 import { freshFatigue } from './live-chair.fixture.ts';
 
 const base: Omit<LiveChair, 'state'> = {
-  id: 'c', name: 'Chair', selectedRegion: null, currentRegion: null, lastSessionId: null, sample: null, session: null, alarms: [],
+  id: 'c', name: 'Chair', selectedRegion: null, currentRegion: null, lastSessionId: null, sample: null, lastRunning: null, session: null, alarms: [],
   device: { id: 'd', online: true, lastSeenAt: null, batteryPct: null },
 };
 const session = { id: 's', operatorId: 'op', operatorName: 'op', patientRef: 'P-1', startedAt: 0, dots: { total: 0, byRegion: {} }, dotsBefore: {}, planId: null, guidance: [], fatigue: freshFatigue('op'), outlook: null };

@@ -28,7 +28,7 @@ class FakeBrowser extends EventEmitter {
 /** Chair a follows plan pl-a; chair b has no plan. */
 function chair(id: string, total: number): LiveChair {
   return {
-    id, name: id, state: 'running', selectedRegion: null, currentRegion: null, lastSessionId: null, device: null, sample: null, alarms: [],
+    id, name: id, state: 'running', selectedRegion: null, currentRegion: null, lastSessionId: null, device: null, sample: null, lastRunning: null, alarms: [],
     session: {
       id: `se-${id}`, operatorId: 'op', operatorName: 'op', patientRef: 'P-1', startedAt: 0, dots: { total, byRegion: {} }, dotsBefore: {},
       planId: id === 'a' ? 'pl-a' : null, guidance: [], fatigue: freshFatigue('op'), outlook: null,

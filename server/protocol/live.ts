@@ -82,6 +82,8 @@ export const liveChair = z.object({
   sample: z
     .object({ at: z.number(), cycleHz: z.number(), needles: z.number(), running: z.boolean() })
     .nullable(),
+  /** The newest sample with the needle running: once it stops, the tablet shows the rate it last ran at. */
+  lastRunning: z.object({ at: z.number(), cycleHz: z.number() }).nullable(),
 });
 export type LiveChair = z.infer<typeof liveChair>;
 

@@ -106,3 +106,28 @@ export function regionLabel(id: string, plan: LivePlan | undefined): string {
 export function planTarget(plan: LivePlan | undefined): number | null {
   return plan ? Object.values(plan.regions).reduce((sum, r) => sum + r.target, 0) : null;
 }
+
+/** What a chair's cycle-rate figure shows: the rate now, or the one the needle last ran at, and when. */
+export interface NeedleRate {
+  hz: number;
+  /** When the sample was made, on the server's clock. */
+  at: number;
+  running: boolean;
+}
+
+/**
+ * The rate now while the needle runs; once it stops, the rate it last ran at in this session (shown
+ * greyed, with its age), so a stopped needle does not read as a blank; null if it has not run yet.
+ */
+export function needleRate(chair: LiveChair): NeedleRate | null {
+  if (chair.state === 'running' && chair.sample) return { hz: chair.sample.cycleHz, at: chair.sample.at, running: true };
+  const last = chair.lastRunning;
+  if (!last || !chair.session || last.at < chair.session.startedAt) return null;
+  return { hz: last.cycleHz, at: last.at, running: false };
+}
+
+/** The share of the plan done: this session's dots over the plan's target dots, or null without a plan. */
+export function planDone(session: LiveSession | null, plan: LivePlan | undefined): number | null {
+  const target = planTarget(plan);
+  return session && target ? session.dots.total / target : null;
+}

@@ -1,3 +1,4 @@
+import { SvelteSet } from 'svelte/reactivity';
 import { liveServerMessage, LIVE_PATH, LiveCloseCode, type CellCounts, type LiveChair, type LiveClientMessage, type LivePlan } from '$protocol/live';
 
 /** Reconnect delays: capped exponential, tried again at once when the tablet wakes or the Wi-Fi returns. */
@@ -5,6 +6,19 @@ export const RECONNECT_INITIAL_MS = 500;
 export const RECONNECT_MAX_MS = 10_000;
 
 export type LiveStatus = 'connecting' | 'live' | 'reconnecting';
+
+/** The feeds this screen runs, so that one banner can say since when the box is out of reach. */
+const running = new SvelteSet<LiveFeed>();
+
+/**
+ * Since when this screen has not reached the box, on the server's clock: the first drop, once
+ * every live feed it runs has lost its connection; null while one is connected or none runs.
+ */
+export function unreachableSince(): number | null {
+  const feeds = [...running];
+  if (feeds.length === 0 || feeds.some((feed) => feed.downSince === null)) return null;
+  return Math.min(...feeds.map((feed) => feed.downSince ?? Infinity));
+}
 
 export interface LiveFeedHandlers {
   /** A fresh snapshot: everything before it is replaced. */
@@ -29,6 +43,8 @@ export class LiveFeed {
   audible = $state(true);
   /** The plans the chairs' sessions follow, by id; a plan object changes only when the plan does. */
   plans = $state.raw<Record<string, LivePlan>>({});
+  /** When this feed lost the box (on the server's clock), until its next snapshot; null while it has it. */
+  downSince = $state<number | null>(null);
   /** The server's clock at the last snapshot, when it arrived here, and how fast it runs. */
   #serverClock = $state.raw({ at: Date.now(), receivedAt: Date.now(), scale: 1 });
 
@@ -55,6 +71,7 @@ export class LiveFeed {
   }
 
   start(): () => void {
+    running.add(this);
     this.#connect();
     window.addEventListener('online', this.#wake);
     document.addEventListener('visibilitychange', this.#wake);
@@ -63,6 +80,7 @@ export class LiveFeed {
 
   stop(): void {
     this.#stopped = true;
+    running.delete(this);
     clearTimeout(this.#retry);
     window.removeEventListener('online', this.#wake);
     document.removeEventListener('visibilitychange', this.#wake);
@@ -94,6 +112,7 @@ export class LiveFeed {
         return;
       }
       this.status = 'reconnecting';
+      this.downSince ??= this.serverNow(Date.now());
       if (!opened) void this.#checkSignedIn();
       const delay = Math.min(RECONNECT_MAX_MS, RECONNECT_INITIAL_MS * 2 ** this.#attempt);
       this.#attempt += 1;
@@ -115,6 +134,7 @@ export class LiveFeed {
       case 'snapshot':
         this.#attempt = 0;
         this.status = 'live';
+        this.downSince = null;
         this.#serverClock = { at: message.at, receivedAt: Date.now(), scale: message.timeScale };
         this.chairs = Object.fromEntries(message.chairs.map((c) => [c.id, c]));
         this.plans = message.plans;
