@@ -108,7 +108,8 @@ export function forecastFinish(input: ForecastInput): PaceForecast {
   const variance = [...estimateError.values()].reduce((sum, e) => sum + e * e, futureVariance);
   const totalWork = mid.regions.reduce((sum, r) => sum + r.workMs, 0);
   const spread = totalWork > 0 ? (Z_90 * Math.sqrt(variance)) / totalWork : 0;
-  const low = timeline(input, (r) => r.dots * paceOf(r.skin).msPerDot * (1 - spread));
+  // Never quicker than no time at all, however wide the spread.
+  const low = timeline(input, (r) => r.dots * paceOf(r.skin).msPerDot * Math.max(0, 1 - spread));
   const high = timeline(input, (r) => r.dots * paceOf(r.skin).msPerDot * (1 + spread));
 
   const { regions, finishAt, limit, limitAt, leftOver } = mid;

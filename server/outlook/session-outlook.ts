@@ -5,6 +5,8 @@ import { PaceEstimator } from './pace-estimate.ts';
 import { forecastFinish, type BreakOutlook, type RegionLeft } from './pace-forecast.ts';
 import { MINUTE_MS, WorkLog, type WorkStats } from './work-log.ts';
 
+/** Work before the first forecast: fewer minutes would give a range wider than the day. */
+export const FORECAST_AFTER_MS = 5 * MINUTE_MS;
 /** The recent work that is read for signs of fatigue. */
 export const FATIGUE_WINDOW_MS = 20 * MINUTE_MS;
 /** Signs once shown stay until the evidence has fallen to half the threshold: no flicker at its edge. */
@@ -40,7 +42,7 @@ export class SessionOutlook {
     this.#pace.update(this.log);
     const pace = this.#pace.estimate();
     const forecast =
-      pace && regionsLeft
+      pace && regionsLeft && this.log.workMs >= FORECAST_AFTER_MS
         ? forecastFinish({ now: at, pace: pace.bySkin, overall: pace.overall, needleShare: pace.needleShare, regions: regionsLeft, breaks })
         : null;
     return { at, forecast, fatigue: read ? this.#fatigue(at) : null };

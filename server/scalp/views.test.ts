@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { TEMPLATE_AREA_CM2, TEMPLATE_SCALP_CM2 } from '../plans/head-template.ts';
 import { STANDARD_REGIONS, type StandardRegion } from '../protocol/v1.ts';
 import { insidePolygon, isOnScalp, regionAt, SCALP_OUTLINE, SCALP_REGIONS, toPolar } from './regions.ts';
-import { ellipseOf, fromView, headRadiusCm, outlineInView, sphereArea, surfaceEllipse, toSphere, toView, VIEWS, type ScalpView } from './views.ts';
+import { distanceToSegment, ellipseOf, fromView, headRadiusCm, outlineInView, sphereArea, surfaceEllipse, toSphere, toView, VIEWS, type ScalpView } from './views.ts';
 
 /** A grid over the unit frame, `n` points a side. */
 const grid = (n: number) => Array.from({ length: n * n }, (_, k) => [(k % n + 0.5) / n, (Math.floor(k / n) + 0.5) / n] as const);
@@ -23,10 +23,7 @@ describe('the scalp regions on the map', () => {
       expect(region === undefined).toBe(!isOnScalp(x, y));
       if (!region) continue;
       // The outlines are drawn from the same rules: away from the edges, a point lies in exactly its region's outline.
-      const near = SCALP_REGIONS.some((r) => r.polygon.some(([px, py], i) => {
-        const [qx, qy] = r.polygon[(i + 1) % r.polygon.length]!;
-        return distanceToSegment(x, y, px, py, qx, qy) < 0.006;
-      }));
+      const near = SCALP_REGIONS.some((r) => r.polygon.some((p, i) => distanceToSegment(x, y, p, r.polygon[(i + 1) % r.polygon.length]!) < 0.006));
       if (near) continue;
       const containing = SCALP_REGIONS.filter((r) => insidePolygon(x, y, r.polygon)).map((r) => r.id);
       expect(containing, `(${x}, ${y})`).toEqual([region]);
@@ -123,9 +120,3 @@ describe('the views of the head', () => {
     }
   });
 });
-
-function distanceToSegment(x: number, y: number, ax: number, ay: number, bx: number, by: number): number {
-  const [dx, dy] = [bx - ax, by - ay];
-  const t = Math.max(0, Math.min(1, ((x - ax) * dx + (y - ay) * dy) / (dx * dx + dy * dy || 1)));
-  return Math.hypot(x - ax - t * dx, y - ay - t * dy);
-}

@@ -214,38 +214,38 @@ export const VIEW_BEARINGS: Readonly<Record<ScalpView, readonly [string, string,
 };
 
 /**
- * Where a region's name goes in a view: the outline's centre of area when it lies inside the
- * outline, else the middle of the widest run across the outline at that height (a crescent's
- * centre lies outside it).
+ * Where a region's name goes in a view: the point inside the outline farthest from its edges (a
+ * crescent's centre of area lies outside it, a ring's inside its hole), found on a grid.
  */
 export function labelPoint(outline: ReadonlyArray<readonly [number, number]>): [number, number] {
-  let twice = 0;
-  let cx = 0;
-  let cy = 0;
-  for (let i = 0, j = outline.length - 1; i < outline.length; j = i++) {
-    const [xi, yi] = outline[i]!;
-    const [xj, yj] = outline[j]!;
-    const cross = xj * yi - xi * yj;
-    twice += cross;
-    cx += (xj + xi) * cross;
-    cy += (yj + yi) * cross;
-  }
-  const centre: [number, number] = twice === 0 ? [outline[0]![0], outline[0]![1]] : [cx / (3 * twice), cy / (3 * twice)];
-  if (insidePolygon(centre[0], centre[1], outline)) return centre;
   const xs = outline.map(([x]) => x);
-  const [x0, x1] = [Math.min(...xs), Math.max(...xs)];
-  let best: [number, number] = centre;
-  let widest = 0;
-  let run = 0;
-  for (let k = 0; k <= 200; k++) {
-    const x = x0 + ((x1 - x0) * k) / 200;
-    run = insidePolygon(x, centre[1], outline) ? run + 1 : 0;
-    if (run > widest) {
-      widest = run;
-      best = [x - ((x1 - x0) * (run - 1)) / 400, centre[1]];
+  const ys = outline.map(([, y]) => y);
+  const [x0, x1, y0, y1] = [Math.min(...xs), Math.max(...xs), Math.min(...ys), Math.max(...ys)];
+  const steps = 24;
+  let best: [number, number] = [outline[0]![0], outline[0]![1]];
+  let clearance = -1;
+  for (let i = 0; i <= steps; i++) {
+    for (let j = 0; j <= steps; j++) {
+      const [x, y] = [x0 + ((x1 - x0) * i) / steps, y0 + ((y1 - y0) * j) / steps];
+      if (!insidePolygon(x, y, outline)) continue;
+      const d = distanceToOutline(x, y, outline);
+      if (d > clearance) [best, clearance] = [[x, y], d];
     }
   }
   return best;
+}
+
+function distanceToOutline(x: number, y: number, outline: ReadonlyArray<readonly [number, number]>): number {
+  let nearest = Infinity;
+  for (let i = 0, j = outline.length - 1; i < outline.length; j = i++) nearest = Math.min(nearest, distanceToSegment(x, y, outline[j]!, outline[i]!));
+  return nearest;
+}
+
+/** How far (x, y) is from the segment from `a` to `b`. */
+export function distanceToSegment(x: number, y: number, [ax, ay]: readonly [number, number], [bx, by]: readonly [number, number]): number {
+  const [dx, dy] = [bx - ax, by - ay];
+  const t = Math.max(0, Math.min(1, ((x - ax) * dx + (y - ay) * dy) / (dx * dx + dy * dy || 1)));
+  return Math.hypot(x - ax - t * dx, y - ay - t * dy);
 }
 
 /** Extra points along long edges of a closed outline: a straight edge on the map is a curve on the head. */

@@ -112,7 +112,9 @@ describe('a fresh box\'s first run', () => {
     await page.reload();
     await expect.poll(() => page.getByTestId('live-status').innerText()).toContain('Live');
     expect(await page.getByTestId('setup-checklist').count()).toBe(0);
-  });
+    // Nine pages walked through one after another: on a loaded CI machine that outlasts the default
+    // test timeout, and a step that hangs should fail with its own action timeout, naming it.
+  }, 150_000);
 
   it('a supervisor never sees the checklist; an admin may dismiss it unfinished, for good', async () => {
     server = await startTestServer({ webRoot });
