@@ -31,11 +31,15 @@ describe('the outlook of a live session', () => {
     const chair = await workedChair(s, clock, { operatorId: 'op-ana', patientRef: 'P-0412', hand: () => TIRED });
     cleanup.push(() => chair.device.close());
 
+    // Three minutes of work are too few for a forecast worth showing; six are enough.
+    await chair.work(3 * MINUTE);
+    await waitFor(() => outlookOf(chair.chairId)?.at !== undefined && outlookOf(chair.chairId)!.at >= clock.t, 5_000, 'an outlook of now');
+    expect(outlookOf(chair.chairId)!.forecast).toBeNull();
     await chair.work(3 * MINUTE);
     const early = await waitFor(() => outlookOf(chair.chairId)?.forecast ?? undefined, 5_000, 'a forecast');
     expect(early.finishAt).toBeGreaterThan(clock.t);
     expect(early.regions[0]!.dots).toBeGreaterThan(0);
-    await chair.work(20 * MINUTE);
+    await chair.work(17 * MINUTE);
     await expect.poll(() => outlookOf(chair.chairId)?.fatigue?.shown, { timeout: 5_000 }).toBe(true);
     const outlook = outlookOf(chair.chairId)!;
     expect(outlook.fatigue).toMatchObject({ against: 'earlier-sessions', strongest: { label: 'dwell variability' } });
