@@ -18,6 +18,12 @@ export interface BreakServiceOptions {
 /** Dots in the first moments of a break: the stroke in progress when the order went out. */
 export const ORDER_GRACE_MS = 2_000;
 
+/**
+ * How long, in clock time, an order takes to reach the handpiece: longer on an accelerated clock.
+ * Dots within it of a break's start or end are not judged violations.
+ */
+export const orderGraceMs = (clockScale: number) => Math.max(ORDER_GRACE_MS, 50 * clockScale);
+
 export const defaultBreakService: BreakServiceOptions = { tickMs: 250, saveEveryMs: 5_000 };
 
 /**
@@ -40,8 +46,7 @@ export class BreakService {
     policy: BreakPolicy,
     options: BreakServiceOptions,
   ) {
-    // An inhibit takes a moment to reach the handpiece: longer, in clock time, on an accelerated clock.
-    this.engine = new BreakEngine(policy, localDay, Math.max(ORDER_GRACE_MS, 50 * clock.scale));
+    this.engine = new BreakEngine(policy, localDay, orderGraceMs(clock.scale));
     for (const { operatorId, state } of store.breaks.states()) this.engine.restore(operatorId, state);
     for (const session of store.sessions.listOpen()) this.#sessionAt.set(session.chairId, { sessionId: session.id, operatorId: session.operatorId });
     // A break that was running when the server stopped is enforced again at once (or ends, if it is over).
