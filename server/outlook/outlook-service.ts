@@ -2,7 +2,7 @@ import type { BreakService } from '../breaks/break-service.ts';
 import type { Clock } from '../clock.ts';
 import type { CoverageTracker } from '../coverage/tracker.ts';
 import type { LiveHub } from '../live/hub.ts';
-import type { OutlookView } from '../protocol/outlook.ts';
+import { fatigueSignText, type OutlookView } from '../protocol/outlook.ts';
 import type { Store } from '../store/index.ts';
 import type { Session } from '../store/sessions.ts';
 import { breakOutlook } from './break-outlook.ts';
@@ -87,9 +87,7 @@ export class OutlookService {
         readFatigue: policy.fatigueResponse !== 'off',
       });
       const signs = chair.view.fatigue;
-      if (signs?.shown && signs.strongest && policy.fatigueResponse === 'break') {
-        this.breaks.fatigue(operatorId, `${signs.strongest.label} ${signedPercent(signs.strongest.change)}`);
-      }
+      if (signs?.shown && policy.fatigueResponse === 'break') this.breaks.fatigue(operatorId, fatigueSignText(signs));
       this.hub.emit('outlook', { chairId });
     }
   }
@@ -120,5 +118,3 @@ export class OutlookService {
     return regionsLeft(plan.regions, layout.regionTarget, (region) => done.regions.get(region) ?? 0, current);
   }
 }
-
-const signedPercent = (change: number) => `${change >= 0 ? '+' : '−'}${Math.round(Math.abs(change) * 100)} %`;

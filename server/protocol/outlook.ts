@@ -44,6 +44,13 @@ export const fatigueSign = z.object({
 });
 export type FatigueSign = z.infer<typeof fatigueSign>;
 
+/** What changed, by how much: "dwell variability +45 %" — in the hint, and in the log of a break it brought forward. */
+export function fatigueSignText(sign: Pick<FatigueSign, 'strongest'>): string {
+  if (!sign.strongest) return 'the work has changed';
+  const { label, change } = sign.strongest;
+  return `${label} ${change >= 0 ? '+' : '−'}${Math.round(Math.abs(change) * 100)} %`;
+}
+
 export const outlookView = z.object({
   /** When it was worked out (server clock). */
   at: z.number(),

@@ -10,7 +10,7 @@ import { fromPolar, insidePolygon, toPolar } from './regions.ts';
  * widest part of the head, so the back and sides that the map squeezes into its rim open up in
  * the other views.
  */
-export const SCALP_ANGLE_DEG = 112;
+const SCALP_ANGLE_DEG = 112;
 const SCALP_ANGLE = (SCALP_ANGLE_DEG * Math.PI) / 180;
 
 export const VIEWS = ['top', 'back', 'left', 'right'] as const;

@@ -1,20 +1,10 @@
-import type { FatigueSign, PaceForecastView } from '$protocol/outlook';
+import { fatigueSignText, type FatigueSign, type PaceForecastView } from '$protocol/outlook';
 import { timeOfDay } from './time.svelte';
 
 /** A span of work, as a person says it: "22 min", "1 h 05 min". */
 export function spanOf(ms: number): string {
   const minutes = Math.max(1, Math.round(ms / 60_000));
   return minutes < 60 ? `${minutes} min` : `${Math.floor(minutes / 60)} h ${String(minutes % 60).padStart(2, '0')} min`;
-}
-
-/** "+45 %", "−12 %". */
-export function signedPercent(change: number): string {
-  return `${change >= 0 ? '+' : '−'}${Math.round(Math.abs(change) * 100)} %`;
-}
-
-/** What changed, by how much: "dwell variability +45 %". */
-export function fatigueSignText(sign: FatigueSign): string {
-  return sign.strongest ? `${sign.strongest.label} ${signedPercent(sign.strongest.change)}` : 'the work has changed';
 }
 
 /** The hint the tablet shows: what changed, by how much, against what. */
