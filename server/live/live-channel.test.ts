@@ -70,7 +70,7 @@ afterEach(() => stops.splice(0).forEach((stop) => stop()));
 
 function channel(board: BoardView) {
   const heartbeat = new Heartbeat({ intervalMs: 60_000, timeoutMs: 180_000 });
-  const live = new LiveChannel(board, { tickMs: 5, numbersEveryMs: 20, maxBufferedBytes: 1000 }, heartbeat, silentLogger);
+  const live = new LiveChannel(board, { tickMs: 5, updateEveryMs: { chair: 20, all: 20 }, maxBufferedBytes: 1000 }, heartbeat, silentLogger);
   stops.push(() => live.close(), () => heartbeat.stop());
   return live;
 }
@@ -100,6 +100,23 @@ describe('the live channel under load', () => {
     const updates = browser.received.filter((m) => m.type === 'chairs');
     expect(updates.length).toBeLessThanOrEqual(3);
     expect(latestTotal(browser, 'a')).toBe(200);
+  });
+
+  it('chairs that change at different moments reach a browser together, one update a period', async () => {
+    const { board, bump } = fakeBoard();
+    const live = channel(board);
+    const browser = new FakeBrowser();
+    connect(live, browser);
+    for (let i = 0; i < 20; i++) {
+      bump(i % 2 === 0 ? 'a' : 'b');
+      await sleep(3);
+    }
+    await sleep(40);
+    const updates = browser.received.filter((m) => m.type === 'chairs');
+    // 60 ms of changes at one update per 20 ms: a handful of updates, not one per chair per period.
+    expect(updates.length).toBeLessThanOrEqual(6);
+    expect(updates.filter((m) => m.chairs.length === 2).length).toBeGreaterThan(0);
+    expect([latestTotal(browser, 'a'), latestTotal(browser, 'b')]).toEqual([10, 10]);
   });
 
   it('a stalled browser is skipped while the others keep getting updates, then resynchronised from a snapshot', async () => {

@@ -10,15 +10,20 @@ import type { ChairBoard } from './chair-board.ts';
 export type BoardView = Pick<ChairBoard, 'chairs' | 'chair' | 'plan' | 'series' | 'cells' | 'cellCount' | 'onChange'>;
 
 export interface LiveChannelOptions {
-  /** How often pending updates go out. */
+  /** How often the channel looks for browsers that are due, behind or stale. */
   tickMs: number;
-  /** A chair's numbers go to a browser at most this often; chart samples go every tick. */
-  numbersEveryMs: number;
+  /**
+   * A browser gets what changed (numbers, chart points, grid cells) at most this often, all at
+   * once: one render on the screen per period, however many chairs changed, always the newest
+   * readings. A tablet at arm's length: five a second, as often as a figure can usefully change.
+   * The wall, read across the room: twice a second, in the manner of a patient monitor's numerics.
+   */
+  updateEveryMs: { chair: number; all: number };
   /** A browser with more than this waiting in its socket is behind: it gets a snapshot once it drains. */
   maxBufferedBytes: number;
 }
 
-export const defaultLiveChannel: LiveChannelOptions = { tickMs: 10, numbersEveryMs: 200, maxBufferedBytes: 1 << 20 };
+export const defaultLiveChannel: LiveChannelOptions = { tickMs: 10, updateEveryMs: { chair: 200, all: 500 }, maxBufferedBytes: 1 << 20 };
 
 type Scope = { kind: 'all' } | { kind: 'chair'; chairId: string };
 
@@ -31,7 +36,8 @@ class LiveClient {
   /** Grid cells of the watched chair's session that gained dots since the last tick. */
   readonly cells = new Set<number>();
   cellsSessionId = '';
-  readonly lastSent = new Map<string, number>();
+  /** When this browser's next update may go (it got its last one, or its snapshot, a period before). */
+  dueAt = 0;
   readonly points: Array<[number, number]> = [];
   /** The version (updatedAt) of each plan this browser holds. */
   readonly plans = new Map<string, number>();
@@ -153,8 +159,7 @@ export class LiveChannel {
     client.plans.clear();
     const plans: Record<string, LivePlan> = {};
     for (const plan of this.#newPlans(client, chairs)) plans[plan.id] = plan;
-    const now = Date.now();
-    for (const chair of chairs) client.lastSent.set(chair.id, now);
+    client.dueAt = Date.now() + this.options.updateEveryMs[scope.kind];
     client.send({ type: 'snapshot', at: this.clock.now(), timeScale: this.clock.scale, audible: this.audible(), chairs, plans, series, cells });
   }
 
@@ -205,21 +210,20 @@ export class LiveChannel {
         this.#snapshot(client);
         continue;
       }
+      if (now < client.dueAt) continue;
       if (client.scope.kind === 'chair') this.#sendChairDetail(client, client.scope.chairId);
       const due = [];
       for (const chairId of client.dirty) {
-        if (now - (client.lastSent.get(chairId) ?? 0) < this.options.numbersEveryMs) continue;
         const chair = this.board.chair(chairId);
-        client.dirty.delete(chairId);
-        client.lastSent.set(chairId, now);
         if (chair) due.push(chair);
       }
-      // One message per tick, however many chairs changed: one parse and one render on the browser.
+      client.dirty.clear();
       if (due.length > 0) {
         const plans = this.#newPlans(client, due);
         if (plans.length > 0) client.send({ type: 'plans', plans });
         client.send({ type: 'chairs', at: this.clock.now(), chairs: due });
       }
+      client.dueAt = now + this.options.updateEveryMs[client.scope.kind];
     }
   }
 }

@@ -1,11 +1,13 @@
 import { SvelteSet } from 'svelte/reactivity';
+import { goto } from '$app/navigation';
 import { liveServerMessage, LIVE_PATH, LiveCloseCode, type CellCounts, type LiveChair, type LiveClientMessage, type LivePlan } from '$protocol/live';
 
 /** Reconnect delays: capped exponential, tried again at once when the tablet wakes or the Wi-Fi returns. */
 export const RECONNECT_INITIAL_MS = 500;
 export const RECONNECT_MAX_MS = 10_000;
 
-export type LiveStatus = 'connecting' | 'live' | 'reconnecting';
+/** `paused`: the page is hidden and has let go of the feed on purpose. */
+export type LiveStatus = 'connecting' | 'live' | 'reconnecting' | 'paused';
 
 /** The feeds this screen runs, so that one banner can say since when the box is out of reach. */
 const running = new SvelteSet<LiveFeed>();
@@ -52,8 +54,21 @@ export class LiveFeed {
   #attempt = 0;
   #retry: ReturnType<typeof setTimeout> | undefined;
   #stopped = false;
+  readonly #users: object[] = [];
+  /**
+   * A hidden page lets go of the feed, so it does no work at all while nobody sees it (a tablet's
+   * battery), and takes a fresh snapshot when it shows again. A tablet that wakes or finds its
+   * Wi-Fi again tries at once instead of waiting out its back-off.
+   */
+  readonly #onVisibility = () => {
+    if (document.visibilityState === 'hidden') this.#pause();
+    else if (this.status === 'paused') {
+      this.status = 'connecting';
+      this.#connectNow();
+    } else this.#wake();
+  };
   readonly #wake = () => {
-    if (document.visibilityState === 'visible' && this.status === 'reconnecting') this.#connectNow();
+    if (this.status === 'reconnecting') this.#connectNow();
   };
 
   constructor(
@@ -70,21 +85,42 @@ export class LiveFeed {
     return clock.at + (screenNow - clock.receivedAt) * clock.scale;
   }
 
+  /** Starts the feed for one user of it; the feed runs until the last user calls the stop it returned. */
   start(): () => void {
+    const user = {};
+    const release = () => {
+      const at = this.#users.indexOf(user);
+      if (at < 0) return;
+      this.#users.splice(at, 1);
+      if (this.#users.length === 0) this.stop();
+    };
+    this.#users.push(user);
+    if (this.#users.length > 1) return release;
+    this.#stopped = false;
     running.add(this);
-    this.#connect();
+    if (document.visibilityState === 'visible') this.#connect();
+    else this.status = 'paused';
     window.addEventListener('online', this.#wake);
-    document.addEventListener('visibilitychange', this.#wake);
-    return () => this.stop();
+    document.addEventListener('visibilitychange', this.#onVisibility);
+    return release;
   }
 
   stop(): void {
     this.#stopped = true;
+    this.#users.length = 0;
     running.delete(this);
     clearTimeout(this.#retry);
     window.removeEventListener('online', this.#wake);
-    document.removeEventListener('visibilitychange', this.#wake);
+    document.removeEventListener('visibilitychange', this.#onVisibility);
     this.#socket?.close();
+  }
+
+  #pause(): void {
+    clearTimeout(this.#retry);
+    const socket = this.#socket;
+    this.#socket = undefined; // its close is no drop: nothing reconnects, no banner
+    socket?.close();
+    this.status = 'paused';
   }
 
   #connectNow(): void {
@@ -102,7 +138,9 @@ export class LiveFeed {
       opened = true;
       socket.send(JSON.stringify(this.subscription));
     };
-    socket.onmessage = (event) => this.#receive(event.data);
+    socket.onmessage = (event) => {
+      if (socket === this.#socket) this.#receive(event.data);
+    };
     socket.onclose = (event) => {
       if (socket !== this.#socket || this.#stopped) return;
       if (event.code === LiveCloseCode.sessionEnded) {
@@ -161,3 +199,12 @@ export class LiveFeed {
     }
   }
 }
+
+/**
+ * The whole floor's feed, shared by everything on a screen that shows the floor (the wall, the
+ * escalated-alarm banner over every staff page): one connection and one parse per update.
+ */
+export const floorFeed = new LiveFeed(
+  { type: 'subscribe', scope: 'all' },
+  { onSignedOut: () => goto(`/sign-in?next=${encodeURIComponent(location.pathname)}`) },
+);

@@ -7,7 +7,7 @@ export class SeriesBuffer {
   readonly ys: number[] = [];
   #listener: (() => void) | undefined;
 
-  constructor(private readonly windowS: number) {}
+  constructor(readonly windowS: number) {}
 
   reset(points: ReadonlyArray<readonly [number, number]>): void {
     this.xs.length = 0;

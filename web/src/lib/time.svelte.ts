@@ -1,9 +1,21 @@
-/** A clock for the screen: one shared tick a second, so every session timer moves together. */
+/**
+ * A clock for the screen: one shared tick a second, so every session timer moves together. It
+ * stops while the page is hidden (nobody reads it) and is right again the moment it shows.
+ */
 class ScreenClock {
   now = $state(Date.now());
+  #timer: ReturnType<typeof setInterval> | undefined;
 
   constructor() {
-    setInterval(() => (this.now = Date.now()), 1000);
+    const follow = () => {
+      clearInterval(this.#timer);
+      this.#timer = undefined;
+      if (document.visibilityState === 'hidden') return;
+      this.now = Date.now();
+      this.#timer = setInterval(() => (this.now = Date.now()), 1000);
+    };
+    document.addEventListener('visibilitychange', follow);
+    follow();
   }
 }
 
