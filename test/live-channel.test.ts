@@ -59,7 +59,7 @@ describe('the live channel for browsers', () => {
 
     const { device } = await RawDevice.hello(server.deviceUrl, ids.deviceId, ids.token);
     device.send([dot(1), dot(2)]);
-    await waitFor(() => live.messages.some((m) => m.type === 'chairs' && m.chairs.some((c) => c.session?.dots.total === 2)), 5_000, 'the dots');
+    await waitFor(() => live.messages.some((m) => m.type === 'update' && m.chairs.some((c) => c.session?.dots.total === 2)), 5_000, 'the dots');
     device.close();
   });
 
@@ -106,8 +106,8 @@ describe('the live channel for browsers', () => {
     expect(snapshot.cells[ids.chairId]).toEqual({ session: [[1140, 2], [1460, 1]], earlier: [] });
 
     device.send(dot(4, { region: 'crown', x: 0.51, y: 0.71 }));
-    const cells = await waitFor(() => live.messages.find((m) => m.type === 'cells'), 5_000, 'a cells update');
-    expect(cells).toEqual({ type: 'cells', chairId: ids.chairId, sessionId: first.id, cells: [[1140, 3]] });
+    const cells = await waitFor(() => live.messages.find((m) => m.type === 'update' && m.detail?.cells), 5_000, 'a cells update');
+    expect(cells.type === 'update' && cells.detail).toMatchObject({ chairId: ids.chairId, cells: { sessionId: first.id, counts: [[1140, 3]] } });
 
     await server.api.endSession(first.id);
     const second = await server.api.startSession({ chairId: ids.chairId, operatorId: 'op-2', patientRef: 'P-9' });

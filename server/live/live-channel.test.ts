@@ -83,7 +83,7 @@ function connect(live: LiveChannel, browser: FakeBrowser) {
 
 const latestTotal = (browser: FakeBrowser, id: string) => {
   for (const m of [...browser.received].reverse()) {
-    const found = m.type === 'snapshot' || m.type === 'chairs' ? m.chairs.find((c) => c.id === id) : undefined;
+    const found = m.type === 'snapshot' || m.type === 'update' ? m.chairs.find((c) => c.id === id) : undefined;
     if (found) return found.session!.dots.total;
   }
   return undefined;
@@ -97,7 +97,7 @@ describe('the live channel under load', () => {
     connect(live, browser);
     for (let i = 0; i < 200; i++) bump('a');
     await sleep(60);
-    const updates = browser.received.filter((m) => m.type === 'chairs');
+    const updates = browser.received.filter((m) => m.type === 'update');
     expect(updates.length).toBeLessThanOrEqual(3);
     expect(latestTotal(browser, 'a')).toBe(200);
   });
@@ -112,7 +112,7 @@ describe('the live channel under load', () => {
       await sleep(3);
     }
     await sleep(40);
-    const updates = browser.received.filter((m) => m.type === 'chairs');
+    const updates = browser.received.filter((m) => m.type === 'update');
     // 60 ms of changes at one update per 20 ms: a handful of updates, not one per chair per period.
     expect(updates.length).toBeLessThanOrEqual(6);
     expect(updates.filter((m) => m.chairs.length === 2).length).toBeGreaterThan(0);
@@ -150,7 +150,7 @@ describe('the live channel under load', () => {
     bump('a');
     bump('b');
     await sleep(40);
-    const ids = tablet.received.flatMap((m) => (m.type === 'snapshot' || m.type === 'chairs' ? m.chairs.map((c) => c.id) : []));
+    const ids = tablet.received.flatMap((m) => (m.type === 'snapshot' || m.type === 'update' ? m.chairs.map((c) => c.id) : []));
     expect(new Set(ids)).toEqual(new Set(['b']));
   });
 });
@@ -171,7 +171,7 @@ describe('settings the screens show', () => {
 
 describe('plans on the live channel', () => {
   const plansSent = (browser: FakeBrowser) =>
-    browser.received.flatMap((m) => (m.type === 'plans' ? m.plans : m.type === 'snapshot' ? Object.values(m.plans) : [])).map((p) => p.updatedAt);
+    browser.received.flatMap((m) => (m.type === 'update' ? m.plans : m.type === 'snapshot' ? Object.values(m.plans) : [])).map((p) => p.updatedAt);
 
   it('a plan goes to a browser once, with the snapshot, and again only when it is edited, never with every chair update', async () => {
     const { board, bump, editPlan } = fakeBoard();
@@ -186,9 +186,9 @@ describe('plans on the live channel', () => {
     editPlan();
     await sleep(40);
     expect(plansSent(browser)).toEqual([1, 2]);
-    const types = browser.received.map((m) => m.type);
-    // The edited plan arrives just before the chair update that follows it.
-    expect(types[types.lastIndexOf('plans') + 1]).toBe('chairs');
+    // The edited plan arrives with the chair update that follows it.
+    const withPlan = browser.received.findLast((m) => m.type === 'update' && m.plans.length > 0);
+    expect(withPlan?.type === 'update' && withPlan.chairs.map((c) => c.id)).toEqual(['a']);
   });
 });
 

@@ -4,6 +4,8 @@ import { systemClock, type Clock } from '../clock.ts';
 import type { Logger } from '../log.ts';
 import type { Heartbeat } from '../sockets/heartbeat.ts';
 import { liveClientMessage, type LiveChair, type LivePlan, type LiveServerMessage } from '../protocol/live.ts';
+
+type LiveUpdate = Extract<LiveServerMessage, { type: 'update' }>;
 import type { ChairBoard } from './chair-board.ts';
 
 /** What the channel reads of the board. */
@@ -176,14 +178,13 @@ export class LiveChannel {
     return plans;
   }
 
-  /** The chart points and grid cells that only a one-chair view draws. */
-  #sendChairDetail(client: LiveClient, chairId: string): void {
-    if (client.points.length > 0) client.send({ type: 'samples', chairId, points: client.points.splice(0) });
-    if (client.cells.size > 0) {
-      const cells: Array<[number, number]> = [...client.cells].map((cell) => [cell, this.board.cellCount(chairId, cell)]);
-      client.cells.clear();
-      client.send({ type: 'cells', chairId, sessionId: client.cellsSessionId, cells });
-    }
+  /** The chart points and grid cells that only a one-chair view draws; null when there are none. */
+  #chairDetail(client: LiveClient): LiveUpdate['detail'] {
+    if (client.scope?.kind !== 'chair' || (client.points.length === 0 && client.cells.size === 0)) return null;
+    const { chairId } = client.scope;
+    const counts: Array<[number, number]> = [...client.cells].map((cell) => [cell, this.board.cellCount(chairId, cell)]);
+    client.cells.clear();
+    return { chairId, points: client.points.splice(0), cells: counts.length > 0 ? { sessionId: client.cellsSessionId, counts } : null };
   }
 
   #tick(): void {
@@ -211,18 +212,14 @@ export class LiveChannel {
         continue;
       }
       if (now < client.dueAt) continue;
-      if (client.scope.kind === 'chair') this.#sendChairDetail(client, client.scope.chairId);
-      const due = [];
+      const chairs = [];
       for (const chairId of client.dirty) {
         const chair = this.board.chair(chairId);
-        if (chair) due.push(chair);
+        if (chair) chairs.push(chair);
       }
       client.dirty.clear();
-      if (due.length > 0) {
-        const plans = this.#newPlans(client, due);
-        if (plans.length > 0) client.send({ type: 'plans', plans });
-        client.send({ type: 'chairs', at: this.clock.now(), chairs: due });
-      }
+      const detail = this.#chairDetail(client);
+      if (chairs.length > 0 || detail) client.send({ type: 'update', at: this.clock.now(), chairs, plans: this.#newPlans(client, chairs), detail });
       client.dueAt = now + this.options.updateEveryMs[client.scope.kind];
     }
   }

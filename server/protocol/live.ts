@@ -108,13 +108,19 @@ export const liveServerMessage = z.discriminatedUnion('type', [
     /** For a one-chair subscription: its open session's grid, and the patient's earlier sessions'. */
     cells: z.record(z.string(), z.object({ session: cellCounts, earlier: cellCounts })),
   }),
-  /** Plans that chairs in the next message follow, new to this browser or changed. */
-  z.object({ type: z.literal('plans'), plans: z.array(livePlan) }),
-  /** The chairs that changed since the last tick, each as it is now, and the server's clock. */
-  z.object({ type: z.literal('chairs'), at: z.number(), chairs: z.array(liveChair) }),
-  z.object({ type: z.literal('samples'), chairId: z.string(), points: series }),
-  /** Cells of the open session's grid that gained dots, with their new counts. */
-  z.object({ type: z.literal('cells'), chairId: z.string(), sessionId: z.string(), cells: cellCounts }),
+  /**
+   * What changed since this browser's last update, all in one message (one parse and one render on
+   * the screen): the chairs that changed, each as it is now; the plans they follow that are new to
+   * this browser or edited; the server's clock; and for a one-chair view its new chart points and
+   * the cells of its session's grid that gained dots, with their new counts.
+   */
+  z.object({
+    type: z.literal('update'),
+    at: z.number(),
+    chairs: z.array(liveChair),
+    plans: z.array(livePlan),
+    detail: z.object({ chairId: z.string(), points: series, cells: z.object({ sessionId: z.string(), counts: cellCounts }).nullable() }).nullable(),
+  }),
   z.object({ type: z.literal('error'), message: z.string() }),
 ]);
 export type LiveServerMessage = z.infer<typeof liveServerMessage>;

@@ -16,7 +16,7 @@ export async function watchWall(server: TestServer) {
   socket.on('message', (data) => {
     const message = liveServerMessage.parse(JSON.parse(data.toString()));
     if (message.type === 'snapshot') snapshot = true;
-    if (message.type === 'snapshot' || message.type === 'chairs') for (const chair of message.chairs) chairs.set(chair.id, chair);
+    if (message.type === 'snapshot' || message.type === 'update') for (const chair of message.chairs) chairs.set(chair.id, chair);
   });
   await new Promise<void>((resolve, reject) => {
     socket.once('open', () => resolve());

@@ -179,19 +179,16 @@ export class LiveFeed {
         this.audible = message.audible;
         this.handlers.onSnapshot?.(message.series, message.cells);
         break;
-      case 'plans':
-        this.plans = { ...this.plans, ...Object.fromEntries(message.plans.map((p) => [p.id, p])) };
-        break;
-      case 'chairs':
+      case 'update':
         // Every update re-reads the server's clock: countdowns stay true on a tablet that slept.
         this.#serverClock = { ...this.#serverClock, at: message.at, receivedAt: Date.now() };
-        this.chairs = { ...this.chairs, ...Object.fromEntries(message.chairs.map((c) => [c.id, c])) };
-        break;
-      case 'samples':
-        this.handlers.onSamples?.(message.chairId, message.points);
-        break;
-      case 'cells':
-        this.handlers.onCells?.(message.chairId, message.sessionId, message.cells);
+        if (message.plans.length > 0) this.plans = { ...this.plans, ...Object.fromEntries(message.plans.map((p) => [p.id, p])) };
+        if (message.chairs.length > 0) this.chairs = { ...this.chairs, ...Object.fromEntries(message.chairs.map((c) => [c.id, c])) };
+        if (message.detail) {
+          const { chairId, points, cells } = message.detail;
+          if (points.length > 0) this.handlers.onSamples?.(chairId, points);
+          if (cells) this.handlers.onCells?.(chairId, cells.sessionId, cells.counts);
+        }
         break;
       case 'error':
         console.error('live feed:', message.message);

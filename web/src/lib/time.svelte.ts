@@ -34,6 +34,12 @@ export function duration(ms: number): string {
   return `${h}:${m}:${s}`;
 }
 
+/** Time elapsed to the minute, for a screen read across the room: "1 h 04 min", "12 min". */
+export function hoursMinutes(ms: number): string {
+  const [h, m] = hms(Math.floor(ms / 1000));
+  return h > 0 ? `${h} h ${m} min` : `${Number(m)} min`;
+}
+
 /** A time of day on this screen's clock, in the clinic's locale: "15:40" or "03:40 PM". */
 export function timeOfDay(at: number): string {
   return timeFormat.format(at);
