@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { regionAt } from '../server/scalp/regions.ts';
-import { HandpieceScript, type ScriptEvent } from './handpiece-script.ts';
+import { HandpieceScript, type ScriptEvent, type ScriptFault } from './handpiece-script.ts';
 
 const HOUR = 3_600_000;
 const script = (seed = 1) => new HandpieceScript({ seed, startAt: 0, telHz: 10 });
@@ -54,6 +54,53 @@ describe('the simulated handpiece', () => {
     expect(dots(inhibited)).toEqual([]);
     expect(tels(inhibited).every((t) => t.kind === 'tel' && !t.running)).toBe(true);
     expect(dots(s.advance(240_000, false)).length).toBeGreaterThan(0);
+  });
+
+  it('run off the skin, the handpiece strokes as usual but places no dots', () => {
+    const s = script(6);
+    s.advance(60_000, false);
+    const offSkin = s.advance(120_000, false, true);
+    expect(dots(offSkin)).toEqual([]);
+    expect(tels(offSkin).filter((t) => t.kind === 'tel' && t.running).length).toBeGreaterThan(100);
+    expect(dots(s.advance(180_000, false)).length).toBeGreaterThan(0);
+  });
+
+  describe('faults that come and go', () => {
+    const faulty = (fault: ScriptFault, telHz = 10) => new HandpieceScript({ seed: 21, startAt: 0, telHz, fault });
+    const running = (events: ScriptEvent[]) => tels(events).flatMap((t) => (t.kind === 'tel' && t.running ? [t] : []));
+
+    it('intermittent-drift: 2 s of needle time near 170 Hz, then a quarter second back near 125 Hz, round after round', () => {
+      const samples = running(faulty('intermittent-drift').advance(10 * 60_000, false));
+      // At 10 samples a second, runs of samples out of band and back in it: 2 s out, 0.25 s back, on a 100 ms grid.
+      const runs: Array<[boolean, number]> = [];
+      for (const t of samples) {
+        const out = t.cycleHz > 150;
+        if (runs.at(-1)?.[0] === out) runs.at(-1)![1] += 1;
+        else runs.push([out, 1]);
+      }
+      expect(runs.length).toBeGreaterThan(100);
+      for (const [out, n] of runs.slice(0, -1)) expect(out ? [19, 20] : [2, 3]).toContain(n);
+      for (const t of samples) expect(Math.abs(t.cycleHz - (t.cycleHz > 150 ? 170 : 125))).toBeLessThan(5);
+    });
+
+    it('intermittent-drift: with samples further apart than a quarter second, the dip lasts one sample', () => {
+      const outs = running(faulty('intermittent-drift', 2).advance(10 * 60_000, false)).map((t) => t.cycleHz > 150);
+      expect(outs.slice(0, 10)).toEqual([true, true, true, true, false, true, true, true, true, false]);
+    });
+
+    it('battery-flicker: the worn cell reads 13% while the needle runs and 21% while it rests, all session', () => {
+      const samples = tels(faulty('battery-flicker').advance(60 * 60_000, false));
+      for (const t of samples) if (t.kind === 'tel') expect(t.batteryPct).toBe(t.running ? 13 : 21);
+      expect(new Set(samples.map((t) => t.kind === 'tel' && t.running))).toEqual(new Set([true, false]));
+    });
+
+    it('needles-flicker: every fifth dot reports two needles more than the steady handpiece of the same seed, the others the same dot', () => {
+      const made = dots(faulty('needles-flicker').advance(10 * 60_000, false));
+      const steady = dots(new HandpieceScript({ seed: 21, startAt: 0, telHz: 10 }).advance(10 * 60_000, false));
+      expect(made.length).toBeGreaterThan(100);
+      expect(made.map((d, i) => (d.kind === 'dot' ? d.needles : 0) - (i % 5 === 4 ? 2 : 0))).toEqual(steady.map((d) => (d.kind === 'dot' ? d.needles : 0)));
+      expect(made.map((d) => ({ ...d, needles: 0 }))).toEqual(steady.map((d) => ({ ...d, needles: 0 })));
+    });
   });
 
   it('moves to the region the operator selects', () => {

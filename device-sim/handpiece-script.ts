@@ -37,8 +37,14 @@ export interface ScriptOptions {
  * band's upper edge; battery-drain: the battery runs down fast and is never swapped;
  * wrong-needles: two needles more than the region calls for; overwork: every 40th dot is worked
  * four times as long.
+ * Faults that come and go: intermittent-drift: 2 s of needle time at 170 Hz, then a quarter second
+ * back at 125 Hz (at least one sample of it), over and over; battery-flicker: a worn cell that reads
+ * 21% at rest and sags to 13% under load; needles-flicker: a cartridge that seats badly, every fifth
+ * dot reporting two needles more.
  */
-export const SCRIPT_FAULTS = ['drift', 'band-edge', 'battery-drain', 'wrong-needles', 'overwork'] as const;
+export const SCRIPT_FAULTS = [
+  'drift', 'band-edge', 'battery-drain', 'wrong-needles', 'overwork', 'intermittent-drift', 'battery-flicker', 'needles-flicker',
+] as const;
 export type ScriptFault = (typeof SCRIPT_FAULTS)[number];
 
 /** What the plan asks of a region, as far as the handpiece's operator follows it. */
@@ -78,6 +84,11 @@ const WORK_ORDER: ReadonlyArray<{ region: StandardRegion; needles: number }> = [
 ];
 
 const BAND_CENTRE_HZ = 125;
+/** intermittent-drift: needle time out of band, then back in it, per round. */
+const DRIFT_OUT = { ms: 2_000, hz: 170 } as const;
+const DRIFT_BACK_MS = 250;
+/** battery-flicker: the worn cell's reading at rest, and how far it sags under load. */
+const WORN_CELL = { restPct: 21, sagPct: 8 } as const;
 
 /**
  * A simulated handpiece in the hands of a steady operator, as a pure, seeded stream of events:
@@ -104,6 +115,10 @@ export class HandpieceScript {
   /** Where the cycle-rate walk is pulled to: the band's centre, unless a fault moves it. */
   #centreHz = BAND_CENTRE_HZ;
   #dotsMade = 0;
+  /** Needle time into the intermittent-drift rounds. */
+  #driftMs = 0;
+  /** The needle runs off the skin: strokes, but no dots. */
+  #offSkin = false;
   /** Needle time since the operator's own last rest. */
   #workedMs = 0;
   #strokeStartedAt = 0;
@@ -174,11 +189,16 @@ export class HandpieceScript {
     if (item.left === 0) item.left = this.#planned ? Math.max(20, Math.ceil(item.target / 6)) : this.#random.int(150, 400);
   }
 
-  /** Everything that happens up to `until`. An inhibited handpiece does not fire. */
-  advance(until: number, inhibited: boolean): ScriptEvent[] {
+  /**
+   * Everything that happens up to `until`. An inhibited handpiece does not fire; one run `offSkin`
+   * (tried, cleaned) strokes as usual but places no dots.
+   */
+  advance(until: number, inhibited: boolean, offSkin = false): ScriptEvent[] {
     const events: ScriptEvent[] = [];
-    // An inhibit stops the needle mid-stroke.
+    // An inhibit stops the needle mid-stroke; lifted off the skin, it places no more dots.
     if (inhibited && this.#stroking) this.#switchPhase(this.#now, inhibited);
+    this.#offSkin = offSkin;
+    if (offSkin) this.#nextDotAt = Infinity;
     for (;;) {
       const next = Math.min(this.#nextTelAt, this.#nextDotAt, this.#phaseEndsAt);
       if (next > until) {
@@ -211,7 +231,7 @@ export class HandpieceScript {
     }
     if (this.#stroking) {
       this.#phaseEndsAt = at + r.between(1000, 4000);
-      this.#nextDotAt = at + this.#dotGap();
+      this.#nextDotAt = this.#offSkin ? Infinity : at + this.#dotGap();
     } else {
       // A breath between strokes; every dozen strokes or so a wipe of the skin, a reposition, a word with the patient.
       const wipe = --this.#strokesToWipe <= 0;
@@ -230,19 +250,27 @@ export class HandpieceScript {
     // A slow random walk pulled back towards the centre of the 100–150 Hz band (or where a fault moves it).
     if (this.#fault === 'drift') this.#centreHz = Math.min(165, this.#centreHz + 0.05);
     if (this.#fault === 'band-edge') this.#centreHz = CYCLE_BAND_HZ.max;
+    if (this.#fault === 'intermittent-drift' && this.#stroking) {
+      // The dip lasts a quarter second, or one sample when they come further apart, so that it is seen.
+      const back = Math.max(DRIFT_BACK_MS, this.#telEveryMs);
+      this.#centreHz = this.#cycleHz = this.#driftMs % (DRIFT_OUT.ms + back) < DRIFT_OUT.ms ? DRIFT_OUT.hz : BAND_CENTRE_HZ;
+      this.#driftMs += this.#telEveryMs;
+    }
     this.#cycleHz += r.normal(0, 0.6) + (this.#centreHz - this.#cycleHz) * 0.02;
     this.#cycleHz = Math.min(this.#centreHz + 20, Math.max(this.#centreHz - 20, this.#cycleHz));
     if (this.#stroking) this.#battery -= this.#fault === 'battery-drain' ? 0.5 : 0.002;
     if (this.#fault === 'battery-drain') this.#battery = Math.max(3, this.#battery);
+    else if (this.#fault === 'battery-flicker') this.#battery = WORN_CELL.restPct;
     else if (this.#battery < 15) this.#battery = 100; // the operator swaps the battery
+    const sag = this.#fault === 'battery-flicker' && this.#stroking ? WORN_CELL.sagPct : 0;
     this.#nextTelAt = at + this.#telEveryMs;
     return {
       kind: 'tel',
       at,
       cycleHz: this.#stroking ? round1(this.#cycleHz) : 0,
-      needles: this.#needlesUsed(this.needles),
+      needles: this.#needlesUsed(this.needles, false),
       running: this.#stroking,
-      batteryPct: Math.round(this.#battery),
+      batteryPct: Math.round(this.#battery - sag),
     };
   }
 
@@ -251,7 +279,9 @@ export class HandpieceScript {
     const item = this.#current;
     if (!item) return undefined;
     const { x, y } = this.#pointIn(item);
-    const worked = this.#fault === 'overwork' && ++this.#dotsMade % 40 === 0 ? 4 : 1;
+    this.#dotsMade += 1;
+    const worked = this.#fault === 'overwork' && this.#dotsMade % 40 === 0 ? 4 : 1;
+    const misread = this.#fault === 'needles-flicker' && this.#dotsMade % 5 === 0;
     const { dwellMean, dwellSd } = this.#style;
     const dwellMs = worked * Math.round(Math.min(400, Math.max(60, dwellMean * 150 + dwellSd * r.normal(0, 30))));
     this.#nextDotAt = at + this.#dotGap();
@@ -264,11 +294,11 @@ export class HandpieceScript {
       this.#skipDone();
     }
     const cycles = Math.max(1, Math.round((this.#cycleHz * dwellMs) / 1000));
-    return { kind: 'dot', at, region: item.region, x, y, dwellMs, needles: this.#needlesUsed(item.needles), cycles };
+    return { kind: 'dot', at, region: item.region, x, y, dwellMs, needles: this.#needlesUsed(item.needles, misread), cycles };
   }
 
-  #needlesUsed(called: number): number {
-    return this.#fault === 'wrong-needles' ? Math.min(6, called + 2) : called;
+  #needlesUsed(called: number, misread: boolean): number {
+    return this.#fault === 'wrong-needles' || misread ? Math.min(6, called + 2) : called;
   }
 
   #skipDone(): void {

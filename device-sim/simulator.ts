@@ -19,11 +19,36 @@ import { FileOutbox, MemoryOutbox } from './outbox.ts';
  * stall (connected, but silent 30 s every two minutes), seq-gaps (a message lost now and then),
  * malformed (a broken message now and then), over-density (a quarter past each region's target),
  * and the handpiece faults of SCRIPT_FAULTS.
+ * Faults that come and go (docs/alarms.md): flapping-link (8 s out of range every 20 s),
+ * intermittent-stall (silent 12 s every 20 s), gap-bursts (a message in three lost for 5 s every
+ * 90 s), idles-through-breaks (a handpiece that does not obey a break's inhibit, run in strokes off
+ * the skin, placing no dots), and the intermittent faults of SCRIPT_FAULTS.
  */
 export const SCENARIOS = [
-  'steady', 'tiring', 'region-change', 'ignores-breaks', 'natural-pauses', 'disconnect', 'stall', 'seq-gaps', 'malformed', 'over-density', ...SCRIPT_FAULTS,
+  'steady', 'tiring', 'region-change', 'ignores-breaks', 'natural-pauses', 'disconnect', 'stall', 'seq-gaps', 'malformed', 'over-density',
+  'flapping-link', 'intermittent-stall', 'gap-bursts', 'idles-through-breaks', ...SCRIPT_FAULTS,
 ] as const;
 export type Scenario = (typeof SCENARIOS)[number];
+
+/** A part of every round of virtual time: `fromMs` to `toMs` into each `everyMs`. */
+interface Round {
+  everyMs: number;
+  fromMs: number;
+  toMs: number;
+}
+const inRound = (elapsed: number, { everyMs, fromMs, toMs }: Round) => elapsed % everyMs >= fromMs && elapsed % everyMs < toMs;
+/** The handpiece out of range: dropped `atMs` into each round, away for `awayMs`, then reconnecting as it does. */
+const DROPS: Partial<Record<Scenario, { everyMs: number; atMs: number; awayMs: number }>> = {
+  disconnect: { everyMs: 120_000, atMs: 30_000, awayMs: 20_000 },
+  'flapping-link': { everyMs: 20_000, atMs: 12_000, awayMs: 8_000 },
+};
+/** Connected, but what the handpiece makes in the round is never sent. */
+const STALLS: Partial<Record<Scenario, Round>> = {
+  stall: { everyMs: 120_000, fromMs: 60_000, toMs: 90_000 },
+  'intermittent-stall': { everyMs: 20_000, fromMs: 8_000, toMs: 20_000 },
+};
+/** gap-bursts: a message in three lost during the round. */
+const GAP_BURST: Round = { everyMs: 90_000, fromMs: 30_000, toMs: 35_000 };
 
 export interface SimulatorOptions {
   /** The edge server, e.g. https://stipple-box.local:8443 (or http://localhost:8080 on the box itself) */
@@ -62,7 +87,7 @@ export interface SimChair {
   selected: string | null;
   /** Dots this chair's handpiece has made (each once, whatever was resent). */
   dotsMade: number;
-  /** The disconnect fault has taken this handpiece away in the current two minutes. */
+  /** A drop fault has taken this handpiece away in the current round. */
   away: boolean;
   /** The seq after which the seq-gaps or malformed fault strikes next. */
   nextFaultSeq: number;
@@ -167,18 +192,23 @@ export class Simulator {
    */
   #fault(chair: SimChair, elapsed: number): boolean {
     const { scenario, speed } = this.options;
-    const cycle = elapsed % 120_000;
-    if (scenario === 'disconnect' && cycle >= 30_000 && chair.client.state === 'open' && !chair.away) {
-      chair.away = true;
-      chair.client.dropFor(20_000 / speed);
+    const drop = DROPS[scenario];
+    if (drop) {
+      const due = elapsed % drop.everyMs >= drop.atMs;
+      if (due && chair.client.state === 'open' && !chair.away) {
+        chair.away = true;
+        chair.client.dropFor(drop.awayMs / speed);
+      }
+      if (!due) chair.away = false;
     }
-    if (cycle < 30_000) chair.away = false;
-    if ((scenario === 'seq-gaps' || scenario === 'malformed') && chair.client.sentSeq >= chair.nextFaultSeq) {
-      chair.nextFaultSeq += 200;
-      if (scenario === 'seq-gaps') chair.client.loseNextMessage();
-      else chair.client.sendMalformed();
+    const burst = scenario === 'gap-bursts' && inRound(elapsed, GAP_BURST);
+    if ((scenario === 'seq-gaps' || scenario === 'malformed' || burst) && chair.client.sentSeq >= chair.nextFaultSeq) {
+      chair.nextFaultSeq = burst ? chair.client.sentSeq + 3 : chair.nextFaultSeq + 200;
+      if (scenario === 'malformed') chair.client.sendMalformed();
+      else chair.client.loseNextMessage();
     }
-    return scenario === 'stall' && cycle >= 60_000 && cycle < 90_000;
+    const stall = STALLS[scenario];
+    return stall !== undefined && inRound(elapsed, stall);
   }
 
   #run(startAt: number, now: () => number): void {
@@ -191,8 +221,10 @@ export class Simulator {
           if (chair.selected) chair.script.workOn(chair.selected);
         }
         const inhibit = chair.client.inhibit;
-        const obeys = inhibit !== null && !(this.options.scenario === 'ignores-breaks' && inhibit.reason === 'break');
-        const events = chair.script.advance(virtualNow, obeys);
+        const { scenario } = this.options;
+        const onBreak = inhibit?.reason === 'break';
+        const obeys = inhibit !== null && !(onBreak && (scenario === 'ignores-breaks' || scenario === 'idles-through-breaks'));
+        const events = chair.script.advance(virtualNow, obeys, onBreak && scenario === 'idles-through-breaks');
         if (this.#fault(chair, virtualNow - startAt)) continue;
         if (events.length === 0) continue;
         chair.dotsMade += events.filter((e) => e.kind === 'dot').length;

@@ -1,59 +1,39 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { Simulator, type Scenario } from '../device-sim/simulator.ts';
-import { defaultBreakPolicy, type BreakPolicy } from '../server/protocol/breaks.ts';
-import type { AlarmEvent, AlarmView, Condition } from '../server/protocol/alarms.ts';
-import { ADMIN_TOKEN, startTestServer, waitFor, type TestServer } from './helpers/server.ts';
+import { defaultBreakPolicy } from '../server/protocol/breaks.ts';
+import { alarmScenario, alarmsOf, changes, play, raised, SPEED, type ScenarioOptions } from './helpers/alarm-scenario.ts';
+import { ADMIN_TOKEN, startTestServer, waitFor } from './helpers/server.ts';
 
-const SPEED = 120;
 const cleanup: Array<() => Promise<unknown> | unknown> = [];
 afterEach(async () => {
   for (const step of cleanup.splice(0).reverse()) await step();
 });
 
 /** One chair following its plan, its operator playing `scenario`, the clocks at SPEED times real time. */
-async function scenario(name: Scenario, policy?: BreakPolicy) {
-  const target = await startTestServer({ timeScale: SPEED, breaks: { tickMs: 10 }, alarms: { tickMs: 10 } });
-  cleanup.push(() => target.dispose());
-  if (policy) expect((await target.request('PUT', '/api/breaks/policy', policy)).status).toBe(200);
-  const simulator = await Simulator.start({
-    serverUrl: target.url, adminToken: ADMIN_TOKEN, chairs: 1, speed: SPEED, seed: 7, scenario: name, telHz: 2, tickMs: 10,
-    startSessions: true, deviceClock: 'virtual',
-  });
-  cleanup.push(() => simulator.stop());
-  const [chair] = await target.api.chairs();
-  return { target, chairId: chair!.id, startedAt: chair!.session!.startedAt };
-}
-
-const alarmsOf = (target: TestServer, condition: Condition) =>
-  target.store.alarms.history({ from: 0, to: Number.MAX_SAFE_INTEGER, condition });
-
-/** The alarm of `condition`, once raised; the test fails if it is not within `virtualMs` of clock time. */
-async function raised(target: TestServer, condition: Condition, virtualMs: number): Promise<AlarmView> {
-  return waitFor(() => alarmsOf(target, condition)[0], (virtualMs / SPEED) * 4 + 3_000, `a ${condition} alarm`);
-}
-
-const changes = (target: TestServer, alarm: AlarmView) => target.store.alarms.events(alarm.id).map((e: AlarmEvent) => e.change);
+const scenario = (name: Scenario, options?: ScenarioOptions) => alarmScenario(name, (step) => cleanup.push(step), options);
 
 describe('alarms from the simulator\'s fault scenarios', () => {
   it('a handpiece out of range for 20 s raises a medium "offline" alarm after 10 s, which closes when it is back', async () => {
-    const { target, startedAt } = await scenario('disconnect');
+    const { target, links } = await scenario('disconnect');
     const alarm = await raised(target, 'device-offline', 60_000);
     expect(alarm.priority).toBe('medium');
     // The handpiece leaves 30 s into the simulation; the alarm waits its 10 s (a quick reconnect is no alarm).
-    expect(alarm.raisedAt - startedAt).toBeGreaterThanOrEqual(30_000);
-    expect(alarm.raisedAt - startedAt).toBeLessThan(55_000);
+    const left = links.find((l) => !l.online)!.at;
+    expect(alarm.raisedAt - left).toBeGreaterThanOrEqual(10_000);
+    expect(alarm.raisedAt - left).toBeLessThan(15_000);
     expect(alarm.detail).toMatch(/^offline for 1\d s$/);
     await waitFor(() => alarmsOf(target, 'device-offline')[0]?.state === 'closed', 5_000, 'the alarm to close');
     expect(changes(target, alarm)).toEqual(['raised', 'condition-cleared', 'closed']);
   });
 
   it('a connected handpiece that goes silent raises a medium "silent" alarm after 15 s, closed when telemetry returns', async () => {
-    const { target, startedAt } = await scenario('stall');
+    const { target, samples } = await scenario('stall');
     const alarm = await raised(target, 'device-silent', 90_000);
     expect(alarm.priority).toBe('medium');
     // Silent from 60 s into the simulation; the alarm comes after 15 s without telemetry.
-    expect(alarm.raisedAt - startedAt).toBeGreaterThanOrEqual(60_000);
-    expect(alarm.raisedAt - startedAt).toBeLessThan(90_000);
+    const last = Math.max(...samples.map((s) => s.at).filter((at) => at <= alarm.raisedAt));
+    expect(alarm.raisedAt - last).toBeGreaterThanOrEqual(15_000);
+    expect(alarm.raisedAt - last).toBeLessThan(20_000);
     expect(alarm.detail).toMatch(/^no telemetry for 1\d s$/);
     await waitFor(() => alarmsOf(target, 'device-silent')[0]?.state === 'closed', 5_000, 'the alarm to close');
   });
@@ -73,13 +53,14 @@ describe('alarms from the simulator\'s fault scenarios', () => {
 
   it('a rate hovering at the band edge for ten minutes raises a handful of alarm events, not hundreds', async () => {
     const { target, startedAt } = await scenario('band-edge');
-    await new Promise((resolve) => setTimeout(resolve, (10 * 60_000) / SPEED));
+    await play(10 * 60_000);
     const samples = target.store.db.prepare<[number], { n: number }>('SELECT sum(samples) AS n FROM telemetry_seconds WHERE second * 1000 >= ?').get(startedAt)!.n;
     expect(samples).toBeGreaterThan(500); // ten minutes of a rate at the edge were really sent
     // One alarm, which may latch and come back as the rate wanders in and out: a handful of events.
-    expect(alarmsOf(target, 'cycle-out-of-band')).toHaveLength(1);
-    const events = target.store.db.prepare<[], { n: number }>('SELECT count(*) AS n FROM alarm_events').get()!.n;
-    expect(events).toBeLessThanOrEqual(10);
+    // (Its own events only: on a loaded machine a stalled event loop is 15 s of clock time at 120×, a "silent" alarm of its own.)
+    const alarms = alarmsOf(target, 'cycle-out-of-band');
+    expect(alarms).toHaveLength(1);
+    expect(changes(target, alarms[0]!).length).toBeLessThanOrEqual(10);
   });
 
   it('a battery running down raises a low "battery" alarm', async () => {
@@ -118,7 +99,7 @@ describe('alarms from the simulator\'s fault scenarios', () => {
 
   it('firing through a break raises a high alarm that stays latched after the break until someone acknowledges it', async () => {
     const policy = { ...defaultBreakPolicy, microEveryMs: 5 * 60_000, microDurationMs: 60_000, restEveryMs: 30 * 60_000, restDurationMs: 5 * 60_000 };
-    const { target } = await scenario('ignores-breaks', policy);
+    const { target } = await scenario('ignores-breaks', { policy });
     const alarm = await raised(target, 'break-violation', 20 * 60_000);
     expect(alarm.priority).toBe('high');
     await waitFor(() => alarmsOf(target, 'break-violation')[0]?.state === 'latched', 5_000, 'the alarm to latch');

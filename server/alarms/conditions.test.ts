@@ -24,12 +24,14 @@ interface Feed {
   battery?: number | ((at: number) => number);
   /** Tick after each sample too (offline, silence, holds). */
   tick?: boolean;
+  /** Ms between samples. */
+  step?: number;
 }
 
-/** Samples at [from, to) every 100 ms. Returns every change, in order. */
-function feed(c: ChairConditions, from: number, to: number, { hz, running = true, battery, tick = false }: Feed): ConditionChange[] {
+/** Samples at [from, to) every 100 ms (or `step`). Returns every change, in order. */
+function feed(c: ChairConditions, from: number, to: number, { hz, running = true, battery, tick = false, step = STEP }: Feed): ConditionChange[] {
   const changes: ConditionChange[] = [];
-  for (let at = from, i = 0; at < to; at += STEP, i++) {
+  for (let at = from, i = 0; at < to; at += step, i++) {
     const rate = typeof hz === 'function' ? hz(at, i) : hz;
     const run = typeof running === 'function' ? running(at) : running;
     const pct = typeof battery === 'function' ? battery(at) : battery;
@@ -115,18 +117,19 @@ describe('cycle-out-of-band: raising', () => {
     expect(brief(feed(c, 30 * S, 40 * S, { hz: 150.1 }))).toEqual([on(35 * S, 'cycle-out-of-band')]);
   });
 
-  it('one sample well inside the band restarts the out-of-band timer', () => {
+  it('one sample well inside the band no longer restarts the count: the time out of band adds up', () => {
     const c = inSession();
     const hz = (at: number) => (at === 3 * S ? 125 : HIGH);
-    // Out from 0, back in at 3 s, out again from 3.1 s: 5 s more from there.
-    expect(brief(feed(c, 0, 10 * S, { hz }))).toEqual([on(8_100, 'cycle-out-of-band')]);
+    // Out 2.9 s up to the dip at 3 s (the steps into and out of it are not out-of-band time), 2.1 s more from 3.1 s.
+    expect(brief(feed(c, 0, 10 * S, { hz }))).toEqual([on(5_200, 'cycle-out-of-band')]);
   });
 
-  it('the inner edges of the margin (102 and 148 Hz) are well inside: each restarts the timer', () => {
+  it('the inner edges of the margin (102 and 148 Hz) are well inside: each ends the stretch out of band, so the margin after it does not count', () => {
     for (const inner of [102, 148]) {
       const c = inSession();
-      const hz = (at: number) => (at === 4 * S ? inner : HIGH);
-      expect(brief(feed(c, 0, 10 * S, { hz }))).toEqual([on(9_100, 'cycle-out-of-band')]);
+      const hz = (at: number) => (at < 3 * S ? HIGH : at === 3 * S ? inner : at < 6 * S ? 149 : HIGH);
+      // 2.9 s out, then 3 s in the margin that count for nothing, then 2.1 s more from the step out at 6 s.
+      expect(brief(feed(c, 0, 10 * S, { hz }))).toEqual([on(8_100, 'cycle-out-of-band')]);
     }
   });
 
@@ -201,6 +204,62 @@ describe('cycle-out-of-band: clearing', () => {
   });
 });
 
+describe('cycle-out-of-band: a fault that comes and goes', () => {
+  it('the needle of issue 18 (2 s at 170 Hz, a quarter second back at 125 Hz, out again) raises it at 5.6 s, not at 5.55 s', () => {
+    const c = inSession();
+    // Samples every 50 ms: 40 out, 5 back in band, and so on. Each 2 s out adds 1.95 s out of band
+    // (the steps into and out of the dip add nothing): 3.9 s by 4.2 s, then 1.1 s more from 4.5 s.
+    const hz = (_at: number, i: number) => (i % 45 < 40 ? 170 : 125);
+    expect(feed(c, 0, 5_600, { hz, step: 50 })).toEqual([]);
+    const changes = feed(c, 5_600, 5_650, { hz: 170, step: 50 });
+    expect(brief(changes)).toEqual([on(5_600, 'cycle-out-of-band')]);
+    expect(changes[0]?.detail).toBe('170 Hz, outside 100–150 Hz');
+  });
+
+  it('out-of-band time adds up across a dip well into the band: 3.9 s, a 2 s dip, then 1.1 s more raises it at 7.1 s', () => {
+    const c = inSession();
+    const hz = (at: number) => (at < 4 * S || at >= 6 * S ? HIGH : IN);
+    expect(brief(feed(c, 0, 10 * S, { hz }))).toEqual([on(7_100, 'cycle-out-of-band')]);
+  });
+
+  it('out-of-band time older than the last 10 s of needle time no longer counts: 2.9 s, a 6 s dip, then 5 s more', () => {
+    const c = inSession();
+    const hz = (at: number) => (at < 3 * S || at >= 9 * S ? HIGH : IN);
+    // Counted for ever, 2.9 s + 2.1 s would raise it at 11.1 s; the first 2.9 s leave the window as the new time comes in.
+    expect(brief(feed(c, 0, 20 * S, { hz }))).toEqual([on(14 * S, 'cycle-out-of-band')]);
+  });
+
+  it('the window runs on needle time: a minute\'s pause does not age out what came before it', () => {
+    const c = inSession();
+    const running = (at: number) => at < 3 * S || at >= 63 * S;
+    // 2.9 s out before the pause, 2.1 s more from the first sample after it, at 63 s.
+    expect(brief(feed(c, 0, 70 * S, { hz: HIGH, running }))).toEqual([on(65_100, 'cycle-out-of-band')]);
+  });
+
+  it('out of band 4 s in every 10 s, for ten minutes, never raises it: never half the window', () => {
+    const c = inSession();
+    const hz = (_at: number, i: number) => (i % 100 < 40 ? HIGH : IN);
+    expect(feed(c, 0, 10 * MIN, { hz, tick: true })).toEqual([]);
+  });
+
+  it('a needle drifting in and out of band for ten minutes is one alarm: raised once, escalated once, never cleared', () => {
+    const c = inSession();
+    const book = new AlarmBook(defaultAlarmSettings, counter());
+    const changes: ConditionChange[] = [];
+    const events: AlarmChangeEvent[] = [];
+    for (let at = 0, i = 0; at < 10 * MIN; at += 50, i++) {
+      const now = [...c.sample(at, i % 45 < 40 ? 170 : 125, true, undefined), ...c.tick(at)];
+      changes.push(...now);
+      events.push(...toBook(book, now), ...book.tick(at));
+    }
+    expect(brief(changes)).toEqual([on(5_600, 'cycle-out-of-band')]);
+    expect(events.map((e) => [e.change, e.at])).toEqual([
+      ['raised', 5_600],
+      ['escalated', 5_600 + defaultAlarmSettings.escalateAfterMs],
+    ]);
+  });
+});
+
 describe('cycle-out-of-band: no flood at the band edge', () => {
   const TEN_MIN = 10 * MIN;
 
@@ -261,10 +320,11 @@ describe('cycle-out-of-band: no flood at the band edge', () => {
     }
   });
 
-  it('a rate wandering between 147 and 153 Hz changes the condition only after whole 5 s episodes, and stays one alarm', () => {
+  it('a rate wandering between 147 and 153 Hz changes the condition only on 5 s of evidence, and stays one alarm', () => {
     // A random walk (steps up to ±1 Hz every 100 ms) is not a hover: it spends whole seconds well
     // inside the band and whole seconds out of it, so it may turn the condition on and off a few
-    // times. What it must never do is follow a crossing: every change needs 5 s of evidence.
+    // times. What it must never do is follow a crossing: turning on needs 5 s out of band (or in the
+    // margin after it) within the last 10 s, turning off 5 s with no sample out of band.
     for (const seed of [7, 8, 9, 10, 11]) {
       const random = mulberry32(seed);
       const c = inSession();
@@ -287,14 +347,20 @@ describe('cycle-out-of-band: no flood at the band edge', () => {
       expect(changes.length).toBeGreaterThan(0);
       expect(changes.length).toBeLessThan(crossings / 10);
       const outOfBand = (hz: number) => hz > CYCLE_BAND_HZ.max;
-      const wellIn = (hz: number) => hz >= 102 && hz <= 148;
+      const notWellIn = (hz: number) => hz < 102 || hz > 148;
+      const before = (at: number, ms: number) => [...rates].filter(([t]) => t >= at - ms && t <= at).map(([, hz]) => hz);
       for (const [i, change] of changes.entries()) {
         expect(change.condition).toBe('cycle-out-of-band');
         expect(change.on).toBe(i % 2 === 0);
-        const window = [...rates].filter(([at]) => at >= change.at - TIMING.outOfBandMs && at <= change.at).map(([, hz]) => hz);
-        expect(window).toHaveLength(51);
-        if (change.on) expect(window.some(wellIn)).toBe(false);
-        else expect(window.some(outOfBand)).toBe(false);
+        if (change.on) {
+          // 5 s of 100 ms steps between samples not well inside the band: at least 51 such samples of the last 101.
+          expect(outOfBand(rates.get(change.at)!)).toBe(true);
+          expect(before(change.at, TIMING.outOfBandWindowMs).filter(notWellIn).length).toBeGreaterThanOrEqual(51);
+        } else {
+          const window = before(change.at, TIMING.backInBandMs);
+          expect(window).toHaveLength(51);
+          expect(window.some(outOfBand)).toBe(false);
+        }
       }
       // Nobody acknowledges it: the one alarm latches and repeats, it is never raised twice.
       expect(events.filter((e) => e.change === 'raised')).toHaveLength(1);
@@ -318,16 +384,34 @@ describe('battery-low', () => {
     expect(raised[0]?.detail).toBe('battery at 14%');
     for (const pct of [15, 16, 17, 18, 19, 19.9]) expect(c.sample(pct * S, IN, true, pct)).toEqual([]);
     expect(c.isOn('battery-low')).toBe(true);
-    const cleared = c.sample(30 * S, IN, true, 20);
-    expect(brief(cleared)).toEqual([off(30 * S, 'battery-low')]);
+    // The last reading under 20% came at 19.9 s: 20% clears it a minute later.
+    const cleared = c.sample(80 * S, IN, true, 20);
+    expect(brief(cleared)).toEqual([off(80 * S, 'battery-low')]);
     expect(cleared[0]?.detail).toBe('battery charged');
-    for (const [i, pct] of [19.9, 17, 15].entries()) expect(c.sample(40 * S + i * S, IN, true, pct)).toEqual([]);
+    for (const [i, pct] of [19.9, 17, 15].entries()) expect(c.sample(90 * S + i * S, IN, true, pct)).toEqual([]);
     expect(c.isOn('battery-low')).toBe(false);
   });
 
   it('a battery hovering at 15% for ten minutes turns it on once', () => {
     const c = inSession();
     const changes = feed(c, 0, 10 * MIN, { hz: IN, battery: (at) => (at % 200 === 0 ? 14.5 : 15.5) });
+    expect(brief(changes)).toEqual([on(0, 'battery-low')]);
+  });
+
+  it('a reading at 20% or more clears it only once no reading under 20% came for a minute', () => {
+    expect(TIMING.batteryOkHoldMs).toBe(MIN);
+    const c = inSession();
+    c.sample(0, IN, true, 14);
+    c.sample(10 * S, IN, true, 19);
+    expect(c.sample(69_900, IN, true, 25)).toEqual([]);
+    expect(brief(c.sample(70 * S, IN, true, 25))).toEqual([off(70 * S, 'battery-low')]);
+  });
+
+  it('a reading that sags to 13% under load and recovers to 21% at rest is one alarm for ten minutes, not one per stroke', () => {
+    const c = inSession();
+    // Strokes of 3 s, rests of 2 s: the worn cell reads 13% while the needle runs, 21% while it rests.
+    const running = (at: number) => at % (5 * S) < 3 * S;
+    const changes = feed(c, 0, 10 * MIN, { hz: IN, running, battery: (at) => (running(at) ? 13 : 21), tick: true });
     expect(brief(changes)).toEqual([on(0, 'battery-low')]);
   });
 
@@ -441,6 +525,113 @@ describe('device-silent', () => {
   });
 });
 
+describe('device-offline: a link that keeps dropping', () => {
+  /** Whether the handpiece is away at `at`: 8 s in every 20 s from 0, the last drop being the one before `until`. */
+  const away = (at: number, until: number) => at >= 0 && at % (20 * S) < 8 * S && at - (at % (20 * S)) < until;
+
+  /** The flapping handpiece from `from` to `to`: telemetry every 100 ms while online, a tick every 100 ms. */
+  function flapping(c: ChairConditions, from: number, to: number, until = Infinity): ConditionChange[] {
+    const changes: ConditionChange[] = [];
+    for (let at = from; at < to; at += STEP) {
+      const gone = away(at, until);
+      if (gone !== away(at - STEP, until)) changes.push(...c.device(!gone, at));
+      if (!gone) changes.push(...c.sample(at, IN, true, undefined));
+      changes.push(...c.tick(at));
+    }
+    return changes;
+  }
+
+  it('drops of 8 s every 20 s raise it during the third drop, at 44 s (20 s offline within the last 60 s), not at 43.9 s', () => {
+    expect([TIMING.flappingMs, TIMING.flappingWindowMs]).toEqual([20 * S, MIN]);
+    const c = inSession();
+    expect(flapping(c, 0, 44 * S)).toEqual([]);
+    const changes = flapping(c, 44 * S, 44 * S + STEP);
+    expect(brief(changes)).toEqual([on(44 * S, 'device-offline')]);
+    expect(changes[0]?.detail).toBe('the link keeps dropping: offline 20 s of the last 60 s');
+  });
+
+  it('stays one alarm while the link keeps dropping, back online or not, for ten minutes', () => {
+    const c = inSession();
+    expect(brief(flapping(c, 0, 10 * MIN))).toEqual([on(44 * S, 'device-offline')]);
+  });
+
+  it('once the link holds, it clears when the last 60 s hold less than 10 s offline: 39 s after the last drop', () => {
+    const c = inSession();
+    // The last drop is 9:40–9:48; the one before it, 9:20–9:28, leaves the window second by second from 10:20.
+    const lastBack = 9 * MIN + 48 * S;
+    const changes = flapping(c, 0, 12 * MIN, 9 * MIN + 41 * S);
+    expect(brief(changes)).toEqual([on(44 * S, 'device-offline'), off(lastBack + 39 * S, 'device-offline')]);
+    expect(changes[1]?.detail).toBe('back online, and the link holds');
+  });
+
+  it('two drops of 9 s within a minute are no alarm', () => {
+    const c = inSession();
+    const changes = [...c.device(false, 0), ...wait(c, 0, 9 * S), ...c.device(true, 9 * S), ...feed(c, 9 * S, 30 * S, { hz: IN, tick: true })];
+    changes.push(...c.device(false, 30 * S), ...wait(c, 30 * S, 39 * S), ...c.device(true, 39 * S), ...feed(c, 39 * S, 5 * MIN, { hz: IN, tick: true }));
+    expect(changes).toEqual([]);
+  });
+
+  it('a long outage counts only its first 10 s towards the window: it still clears the moment the handpiece is back', () => {
+    const c = inSession();
+    c.device(false, 0);
+    expect(brief(wait(c, 0, 2 * MIN))).toEqual([on(10 * S, 'device-offline')]);
+    const back = c.device(true, 2 * MIN);
+    expect(brief(back)).toEqual([off(2 * MIN, 'device-offline')]);
+    expect(back[0]?.detail).toBe('back online');
+  });
+
+  it('drops before the session do not count towards it', () => {
+    const c = new ChairConditions();
+    c.device(true, 0);
+    flapping(c, 0, 2 * MIN + 10 * S);
+    c.session(true, 2 * MIN + 10 * S);
+    // Counting the drop at 2:00, the one at 2:40 would make 20 s at 2:44; from 2:10, it takes until 3:04.
+    expect(flapping(c, 2 * MIN + 10 * S, 3 * MIN + 4 * S)).toEqual([]);
+    expect(brief(flapping(c, 3 * MIN + 4 * S, 3 * MIN + 5 * S))).toEqual([on(3 * MIN + 4 * S, 'device-offline')]);
+  });
+});
+
+describe('device-silent: telemetry that keeps stopping', () => {
+  /** Samples every 100 ms for 10 s, then none for 10 s, from 0 until `until`; ticks every 100 ms. */
+  function stalling(c: ChairConditions, from: number, to: number, until = Infinity): ConditionChange[] {
+    const changes: ConditionChange[] = [];
+    for (let at = from; at < to; at += STEP) {
+      if (at >= until || at % (20 * S) < 10 * S) changes.push(...c.sample(at, IN, true, undefined));
+      changes.push(...c.tick(at));
+    }
+    return changes;
+  }
+
+  it('stalls of 10 s every 20 s raise it during the second, at 39.8 s (20 s silent within the last 60 s), not at 39.7 s', () => {
+    expect(TIMING.silenceGraceMs).toBe(5 * S);
+    const c = inSession();
+    // The first stall is 9.9–20 s: 10.1 s; the second, from 29.9 s, counts once it passes 5 s, whole.
+    expect(stalling(c, 0, 39_800)).toEqual([]);
+    const changes = stalling(c, 39_800, 39_900);
+    expect(brief(changes)).toEqual([on(39_800, 'device-silent')]);
+    expect(changes[0]?.detail).toBe('telemetry keeps stopping: silent 20 s of the last 60 s');
+  });
+
+  it('stays one alarm while telemetry keeps stopping, and clears at a sample once the last 60 s hold less than 10 s of silence', () => {
+    const c = inSession();
+    // The last stall is 9:29.9–9:40; from 9:40 telemetry flows.
+    const changes = stalling(c, 0, 12 * MIN, 9 * MIN + 40 * S);
+    // 9:29.9–9:40 is 10.1 s: under 10 s once the window's far edge passes 9:30, at 10:31.
+    expect(brief(changes)).toEqual([on(39_800, 'device-silent'), off(10 * MIN + 31 * S, 'device-silent')]);
+    expect(changes[1]?.detail).toBe('telemetry again');
+  });
+
+  it('gaps of up to 5 s are the spacing of a handpiece that sends in batches: samples 4.9 s apart are never silent', () => {
+    const c = inSession();
+    const changes: ConditionChange[] = [];
+    for (let at = 0; at < 10 * MIN; at += STEP) {
+      if (at % 4_900 === 0) changes.push(...c.sample(at, IN, true, undefined));
+      changes.push(...c.tick(at));
+    }
+    expect(changes).toEqual([]);
+  });
+});
+
 describe('needles-off-plan', () => {
   it('turns on with a dot off the planned needle count and off with a dot on it', () => {
     const c = inSession();
@@ -449,7 +640,25 @@ describe('needles-off-plan', () => {
     expect(brief(raised)).toEqual([on(S, 'needles-off-plan')]);
     expect(raised[0]?.detail).toBe('3 needles in hairline; the plan says 1');
     expect(c.needles(2 * S, 2, 1, 'hairline')).toEqual([]);
-    expect(brief(c.needles(3 * S, 1, 1, 'hairline'))).toEqual([off(3 * S, 'needles-off-plan')]);
+    // The last dot off the plan came at 2 s: one with the plan's needles clears it 30 s later.
+    expect(brief(c.needles(32 * S, 1, 1, 'hairline'))).toEqual([off(32 * S, 'needles-off-plan')]);
+  });
+
+  it('a dot with the plan\'s needles clears it 30 s after the last dot off the plan, not at 29.9 s', () => {
+    expect(TIMING.needlesOkHoldMs).toBe(30 * S);
+    const c = inSession();
+    c.needles(0, 3, 1, 'hairline');
+    expect(c.needles(29_900, 1, 1, 'hairline')).toEqual([]);
+    expect(brief(c.needles(30 * S, 1, 1, 'hairline'))).toEqual([off(30 * S, 'needles-off-plan')]);
+  });
+
+  it('a cartridge misreading one dot in five for ten minutes is one alarm, not one per misread dot', () => {
+    const c = inSession();
+    const book = new AlarmBook(defaultAlarmSettings, counter());
+    const changes: ConditionChange[] = [];
+    for (let i = 0; i < 1_200; i++) changes.push(...c.needles(i * 500, i % 5 === 4 ? 3 : 1, 1, 'hairline'));
+    expect(brief(changes)).toEqual([on(2_000, 'needles-off-plan')]);
+    expect(toBook(book, changes).map((e) => e.change)).toEqual(['raised']);
   });
 
   it('without a planned count nothing changes, whatever the needles', () => {
@@ -487,6 +696,18 @@ describe('held findings: seen()', () => {
     c.seen('overwork', 0, '');
     c.seen('refused-messages', 30 * S, '');
     expect(brief(wait(c, 0, 5 * MIN))).toEqual([off(2 * MIN, 'overwork'), off(2 * MIN + 30 * S, 'refused-messages')]);
+  });
+
+  it('seq gaps in bursts closer than the hold are one condition: each gap of each burst repeats it', () => {
+    const c = chair();
+    const changes: ConditionChange[] = [];
+    // A burst of five gaps a second apart every 90 s, for ten minutes.
+    for (let at = 0; at < 10 * MIN; at += STEP) {
+      if (at % (90 * S) < 5 * S && at % S === 0) changes.push(...c.seen('seq-gap', at, 'lost'));
+      changes.push(...c.tick(at));
+    }
+    expect(changes.every((ch) => ch.on)).toBe(true);
+    expect(changes).toHaveLength(7 * 5);
   });
 
   it('seen again after it was let go, it turns on again', () => {
@@ -532,11 +753,28 @@ describe('breaks: break-violation and break-overdue', () => {
     expect(brief(feed(c, 60 * S, 2 * MIN, { hz: IN }))).toEqual([on(90 * S, 'break-overdue')]);
   });
 
-  it('a stopped needle during the break restarts the 30 s', () => {
+  it('a needle stopped for a moment during the break pauses the count of its needle time, it does not restart it', () => {
     const c = inSession();
     c.onBreak(true, 0);
     const running = (at: number) => at !== 20 * S;
-    expect(brief(feed(c, 0, 60 * S, { hz: IN, running }))).toEqual([on(50_100, 'break-overdue')]);
+    // 19.9 s of needle time up to the stop at 20 s, 10.1 s more from 20.1 s.
+    expect(brief(feed(c, 0, 60 * S, { hz: IN, running }))).toEqual([on(30_200, 'break-overdue')]);
+  });
+
+  it('a needle run in strokes through the break (3 s on, 1 s off) raises it at 30 s of needle time, where 30 s in a row never comes', () => {
+    const c = inSession();
+    c.onBreak(true, 0);
+    // 2.9 s of needle time per 4 s stroke: 29 s after ten strokes, 1 s more into the eleventh.
+    const running = (at: number) => at % (4 * S) < 3 * S;
+    expect(brief(feed(c, 0, 60 * S, { hz: IN, running }))).toEqual([on(41 * S, 'break-overdue')]);
+  });
+
+  it('a needle tried for 2 s each minute through a long break is not overdue: never 30 s within two minutes', () => {
+    expect(TIMING.overdueWindowMs).toBe(2 * MIN);
+    const c = inSession();
+    c.onBreak(true, 0);
+    const running = (at: number) => at % MIN < 2 * S;
+    expect(feed(c, 0, 30 * MIN, { hz: IN, running })).toEqual([]);
   });
 
   it('a needle at rest through the break is not overdue', () => {
