@@ -9,6 +9,7 @@ import type { CellCounts, LiveChair, LivePlan } from '../protocol/live.ts';
 import type { Store } from '../store/index.ts';
 import { chairStateOf, RUNNING_FRESH_MS } from './chair-state.ts';
 import type { LiveHub, LiveSample } from './hub.ts';
+import { RateSeries } from './rate-series.ts';
 
 /** How much cycle-rate history a chair keeps in memory for its chart. */
 export const SERIES_WINDOW_MS = 3 * 60_000;
@@ -26,7 +27,7 @@ export type BoardChange =
  */
 export class ChairBoard {
   readonly #chairs = new Map<string, LiveChair>();
-  readonly #series = new Map<string, Array<[number, number]>>();
+  readonly #series = new Map<string, RateSeries>();
   /** Plans of open sessions as browsers get them, made once per plan version. */
   readonly #plans = new Map<string, LivePlan>();
   readonly #listeners = new Set<(change: BoardChange) => void>();
@@ -57,6 +58,7 @@ export class ChairBoard {
         chair.session = this.#liveSession(session.chairId);
         chair.lastSessionId = this.#lastEnded(session.chairId);
       });
+      this.#forgetUnfollowedPlans();
       this.#emit({ kind: 'reset', chairId: session.chairId });
     });
     hub.on('handover', ({ session }) => this.#update(session.chairId, (chair) => (chair.session = this.#liveSession(session.chairId))));
@@ -116,7 +118,7 @@ export class ChairBoard {
   }
 
   series(id: string): Array<[number, number]> {
-    return this.#series.get(id) ?? [];
+    return this.#series.get(id)?.points() ?? [];
   }
 
   #load(chairId: string): void {
@@ -155,6 +157,18 @@ export class ChairBoard {
       if (plan) this.#plans.set(planId, plan);
     }
     return plan;
+  }
+
+  /** Plans kept made for browsers: at most one per open session. */
+  get plansHeld(): number {
+    return this.#plans.size;
+  }
+
+  /** A plan no open session follows any more is made again if one does: every patient's plan would pile up here. */
+  #forgetUnfollowedPlans(): void {
+    const followed = new Set<string>();
+    for (const chair of this.#chairs.values()) if (chair.session?.planId) followed.add(chair.session.planId);
+    for (const planId of this.#plans.keys()) if (!followed.has(planId)) this.#plans.delete(planId);
   }
 
   /** The open session's grid and the patient's earlier sessions', as sparse counts. */
@@ -199,15 +213,10 @@ export class ChairBoard {
     chair.sample = { at: sample.madeAt, cycleHz: sample.cycleHz, needles: sample.needles, running: sample.running };
     if (sample.running) chair.lastRunning = { at: sample.madeAt, cycleHz: sample.cycleHz };
     if (chair.device && sample.batteryPct !== undefined) chair.device.batteryPct = sample.batteryPct;
-    const series = this.#series.get(sample.chairId) ?? [];
-    const point: [number, number] = [sample.madeAt, sample.cycleHz];
-    series.push(point);
-    const cutoff = sample.madeAt - SERIES_WINDOW_MS;
-    let drop = 0;
-    while (drop < series.length && series[drop]![0] < cutoff) drop++;
-    if (drop > 256) series.splice(0, drop); // trim in chunks, not on every sample
-    this.#series.set(sample.chairId, series);
-    this.#emit({ kind: 'sample', chairId: sample.chairId, point });
+    let series = this.#series.get(sample.chairId);
+    if (!series) this.#series.set(sample.chairId, (series = new RateSeries(SERIES_WINDOW_MS)));
+    series.push(sample.madeAt, sample.cycleHz);
+    this.#emit({ kind: 'sample', chairId: sample.chairId, point: [sample.madeAt, sample.cycleHz] });
     this.#emit({ kind: 'chair', chairId: sample.chairId });
   }
 

@@ -25,13 +25,13 @@ class FakeBrowser extends EventEmitter {
   terminate() {}
 }
 
-/** Chair a follows plan pl-a; chair b has no plan. */
-function chair(id: string, total: number): LiveChair {
+/** Chair a follows plan pl-a; chair b has no plan (until a test moves them). */
+function chair(id: string, total: number, planId: string | null = id === 'a' ? 'pl-a' : null): LiveChair {
   return {
     id, name: id, state: 'running', selectedRegion: null, currentRegion: null, lastSessionId: null, device: null, sample: null, lastRunning: null, alarms: [],
     session: {
       id: `se-${id}`, operatorId: 'op', operatorName: 'op', patientRef: 'P-1', startedAt: 0, dots: { total, byRegion: {} }, dotsBefore: {},
-      planId: id === 'a' ? 'pl-a' : null, guidance: [], fatigue: freshFatigue('op'), outlook: null,
+      planId, guidance: [], fatigue: freshFatigue('op'), outlook: null,
     },
   };
 }
@@ -39,12 +39,13 @@ function chair(id: string, total: number): LiveChair {
 /** A board with two chairs whose dot totals the test moves. */
 function fakeBoard() {
   const totals = new Map([['a', 0], ['b', 0]]);
+  const plans = new Map<string, string | null>([['a', 'pl-a'], ['b', null]]);
   const listeners = new Set<(c: BoardChange) => void>();
   let planVersion = 1;
   const board: BoardView = {
-    chairs: () => [...totals].map(([id, n]) => chair(id, n)),
-    chair: (id: string) => (totals.has(id) ? chair(id, totals.get(id)!) : undefined),
-    plan: (id: string) => (id === 'pl-a' ? { id, updatedAt: planVersion, sessionNumber: 1, sessionsPlanned: 3, regions: {} } : undefined),
+    chairs: () => [...totals].map(([id, n]) => chair(id, n, plans.get(id))),
+    chair: (id: string) => (totals.has(id) ? chair(id, totals.get(id)!, plans.get(id)) : undefined),
+    plan: (id: string) => (id.startsWith('pl-') ? { id, updatedAt: planVersion, sessionNumber: 1, sessionsPlanned: 3, regions: {} } : undefined),
     series: () => [],
     cells: () => ({ session: [], earlier: [] }),
     cellCount: () => 0,
@@ -61,7 +62,12 @@ function fakeBoard() {
     planVersion += 1;
     bump('a');
   };
-  return { board, bump, editPlan };
+  /** The chair's next session follows another plan (or none). */
+  const follow = (id: string, planId: string | null) => {
+    plans.set(id, planId);
+    bump(id);
+  };
+  return { board, bump, editPlan, follow };
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -172,6 +178,21 @@ describe('settings the screens show', () => {
 describe('plans on the live channel', () => {
   const plansSent = (browser: FakeBrowser) =>
     browser.received.flatMap((m) => (m.type === 'update' ? m.plans : m.type === 'snapshot' ? Object.values(m.plans) : [])).map((p) => p.updatedAt);
+
+  it('a plan no chair follows any more is let go on both sides, and sent again when a chair follows it again', async () => {
+    const { board, follow } = fakeBoard();
+    const live = channel(board);
+    const browser = new FakeBrowser();
+    connect(live, browser);
+    follow('a', 'pl-b'); // the patient's next session, on its own plan
+    await sleep(30);
+    follow('b', 'pl-c');
+    await sleep(30);
+    follow('a', 'pl-a'); // another patient whose treatment uses the first plan again
+    await sleep(30);
+    const plansIn = (m: LiveServerMessage) => (m.type === 'update' ? m.plans.map((p) => p.id) : m.type === 'snapshot' ? Object.keys(m.plans) : []);
+    expect(browser.received.map(plansIn).filter((ids) => ids.length > 0)).toEqual([['pl-a'], ['pl-b'], ['pl-c'], ['pl-a']]);
+  });
 
   it('a plan goes to a browser once, with the snapshot, and again only when it is edited, never with every chair update', async () => {
     const { board, bump, editPlan } = fakeBoard();

@@ -43,6 +43,8 @@ class LiveClient {
   readonly points: Array<[number, number]> = [];
   /** The version (updatedAt) of each plan this browser holds. */
   readonly plans = new Map<string, number>();
+  /** The plan each chair this browser holds follows: a plan none follows is one the browser lets go. */
+  readonly planOf = new Map<string, string | null>();
 
   constructor(
     readonly socket: WebSocket,
@@ -159,22 +161,30 @@ export class LiveChannel {
     client.cells.clear();
     client.stale = false;
     client.plans.clear();
+    client.planOf.clear();
     const plans: Record<string, LivePlan> = {};
     for (const plan of this.#newPlans(client, chairs)) plans[plan.id] = plan;
     client.dueAt = Date.now() + this.options.updateEveryMs[scope.kind];
     client.send({ type: 'snapshot', at: this.clock.now(), timeScale: this.clock.scale, audible: this.audible(), chairs, plans, series, cells });
   }
 
-  /** The plans these chairs follow that the browser does not hold in this version; noted as sent. */
+  /**
+   * The plans these chairs follow that the browser does not hold in this version; noted as sent.
+   * A plan no chair follows any more is forgotten here as the browser forgets it, so that neither
+   * side grows with a day's sessions, and it is sent again should a chair follow it again.
+   */
   #newPlans(client: LiveClient, chairs: readonly LiveChair[]): LivePlan[] {
     const plans: LivePlan[] = [];
     for (const chair of chairs) {
-      const planId = chair.session?.planId;
+      const planId = chair.session?.planId ?? null;
+      client.planOf.set(chair.id, planId);
       const plan = planId ? this.board.plan(planId) : undefined;
       if (!plan || client.plans.get(plan.id) === plan.updatedAt) continue;
       client.plans.set(plan.id, plan.updatedAt);
       plans.push(plan);
     }
+    const followed = new Set(client.planOf.values());
+    for (const planId of client.plans.keys()) if (!followed.has(planId)) client.plans.delete(planId);
     return plans;
   }
 

@@ -15,17 +15,25 @@ export interface Credentials { deviceId: string; token: string }
  * drives them all: on a 2-core machine the load generator must not eat the CPU it measures. Dots
  * walk a small circle in the crown, so the coverage grid changes as a real session's does.
  */
-export function stream(url: string, devices: Credentials[]): () => void {
+export async function stream(url: string, devices: Credentials[]): Promise<() => void> {
   const perMessageMs = 1000 / (TEL_PER_S + DOTS_PER_S);
   const dotEvery = Math.round((TEL_PER_S + DOTS_PER_S) / DOTS_PER_S);
-  const links = devices.map((credentials, i) => {
+  const links: Array<{ socket: WebSocket; seq: number; due: number; offset: number }> = [];
+  // One after another, as handpieces switched on through a morning: the box refuses more than a few
+  // dozen sockets from one address that have not yet said hello.
+  for (const [i, credentials] of devices.entries()) {
     const link = { socket: new WebSocket(url), seq: 0, due: Infinity, offset: (i * perMessageMs) / devices.length };
     link.socket.on('open', () => link.socket.send(JSON.stringify({ type: 'hello', v: 1, ...credentials })));
-    link.socket.on('message', (data) => {
-      if ((JSON.parse(data.toString()) as { type: string }).type === 'welcome' && link.due === Infinity) link.due = performance.now() + link.offset;
+    await new Promise<void>((resolve, reject) => {
+      link.socket.on('error', reject);
+      link.socket.on('message', (data) => {
+        if ((JSON.parse(data.toString()) as { type: string }).type !== 'welcome' || link.due !== Infinity) return;
+        link.due = performance.now() + link.offset;
+        resolve();
+      });
     });
-    return link;
-  });
+    links.push(link);
+  }
   const timer = setInterval(() => {
     const now = performance.now();
     for (const link of links) {

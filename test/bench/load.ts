@@ -24,12 +24,15 @@ export interface LoadShape {
   /** For paced: telemetry samples and dots per second per device. */
   telPerSecond?: number;
   dotsPerSecond?: number;
+  /** For paced: messages per frame (1 unless a faster-than-life run needs fewer, fuller frames). */
+  framePerDevice?: number;
+  /** The clock the messages' `ts` come from: the wall clock unless the server's runs faster. */
+  now?: () => number;
 }
 
 const REGIONS = ['hairline', 'frontal', 'midscalp', 'crown', 'occipital'] as const;
 
-function message(seq: number, isDot: boolean) {
-  const ts = Date.now();
+function message(seq: number, isDot: boolean, ts: number) {
   return isDot
     ? { type: 'dot', seq, ts, region: REGIONS[seq % REGIONS.length], x: 0.5, y: 0.4, cycles: 18, dwellMs: 150, needles: 3 }
     : { type: 'tel', seq, ts, cycleHz: 120 + (seq % 10), needles: 3, running: true, batteryPct: 80 };
@@ -46,6 +49,7 @@ export async function runLoad(url: string, devices: DeviceCredentials[], shape: 
   let lastAckAt = 0;
   const started = performance.now();
   const endAt = started + shape.seconds * 1000;
+  const stamp = shape.now ?? Date.now;
 
   await Promise.all(
     devices.map(
@@ -59,7 +63,7 @@ export async function runLoad(url: string, devices: DeviceCredentials[], shape: 
             const batch = [];
             for (let i = 0; i < count; i++) {
               seq += 1;
-              batch.push(message(seq, seq % dotEvery === 0));
+              batch.push(message(seq, seq % dotEvery === 0, stamp()));
               inFlight.push([seq, performance.now()]);
             }
             socket.send(JSON.stringify(batch.length === 1 ? batch[0] : batch));
@@ -84,7 +88,8 @@ export async function runLoad(url: string, devices: DeviceCredentials[], shape: 
                 // Each device sends its samples one message per frame, as a simple handpiece would.
                 const perSecond = (shape.telPerSecond ?? 50) + (shape.dotsPerSecond ?? 3);
                 const dotEvery = Math.round(perSecond / (shape.dotsPerSecond ?? 3));
-                const everyMs = 1000 / perSecond;
+                const frame = shape.framePerDevice ?? 1;
+                const everyMs = (1000 * frame) / perSecond;
                 let due = performance.now() + (index % 20);
                 pacer = setInterval(() => {
                   const now = performance.now();
@@ -93,7 +98,7 @@ export async function runLoad(url: string, devices: DeviceCredentials[], shape: 
                     return;
                   }
                   while (due <= now) {
-                    sendBatch(1, dotEvery);
+                    sendBatch(frame, dotEvery);
                     due += everyMs;
                   }
                 }, 5);

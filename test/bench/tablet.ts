@@ -67,7 +67,7 @@ async function measure(kind: Kind, chairs: number, throttle: number): Promise<Co
     await page.evaluate(OBSERVE_LATENCY);
     const cdp = await page.context().newCDPSession(page);
     await cdp.send('Emulation.setCPUThrottlingRate', { rate: throttle });
-    const stop = stream(`ws://127.0.0.1:${port}${kind === 'relay' ? '/device' : '/ws/device'}`, devices);
+    const stop = await stream(`ws://127.0.0.1:${port}${kind === 'relay' ? '/device' : '/ws/device'}`, devices);
     await sleep(WARM_UP_MS);
     await page.evaluate('window.__latency.length = 0');
     const busy = await busyOver(page, SECONDS);

@@ -1,4 +1,4 @@
-import { coverageLevel, type CoverageLevel } from '$coverage/levels';
+import { coverageLevel, ON_TARGET, type CoverageLevel } from '$coverage/levels';
 import { PRIORITY_RANK, type AlarmView } from '$protocol/alarms';
 import { CYCLE_BAND_HZ, type LiveChair, type LivePlan } from '$protocol/live';
 import { regionTargets, summedRegions } from '$plans/plan-math';
@@ -39,10 +39,24 @@ export function bandText(): string {
   return `${CYCLE_BAND_HZ.min}–${CYCLE_BAND_HZ.max} Hz`;
 }
 
-/** How far a region has come: its level, and done / target for the depth of its colour. */
+/** How far a region has come: its level, and the depth of its colour under target (its fill's opacity). */
 export interface RegionCoverage {
   level: CoverageLevel;
-  ratio: number;
+  shade: number;
+}
+
+/**
+ * Under target a region deepens as it fills, in twenty steps an eye can tell apart: finer, every
+ * dot would change the map for a difference nobody sees.
+ */
+const SHADES = 20;
+const underShade = (ratio: number) => 0.25 + (0.75 * Math.round(SHADES * Math.min(1, ratio / ON_TARGET.min))) / SHADES;
+
+/** `next`, or the coverage already `shown` when every region looks the same in both: the map then has nothing to redraw. */
+export function sameLookOr(shown: Readonly<Record<string, RegionCoverage>>, next: Record<string, RegionCoverage>): Readonly<Record<string, RegionCoverage>> {
+  const ids = Object.keys(next);
+  const same = ids.length === Object.keys(shown).length && ids.every((id) => shown[id]?.level === next[id]!.level && shown[id]?.shade === next[id]!.shade);
+  return same ? shown : next;
 }
 
 /** A scar region as the scalp map draws it. */
@@ -59,7 +73,8 @@ export function regionLevels(targets: Readonly<Record<string, number>>, done: (r
   const coverage: Record<string, RegionCoverage> = {};
   for (const [id, target] of Object.entries(targets)) {
     const n = done(id);
-    coverage[id] = { level: coverageLevel(n, target), ratio: target > 0 ? n / target : n > 0 ? Infinity : 0 };
+    const level = coverageLevel(n, target);
+    coverage[id] = { level, shade: level === 'under' ? underShade(target > 0 ? n / target : 0) : 1 };
   }
   return coverage;
 }

@@ -113,6 +113,9 @@ export class LiveFeed {
     window.removeEventListener('online', this.#wake);
     document.removeEventListener('visibilitychange', this.#onVisibility);
     this.#socket?.close();
+    // A shared feed outlives its pages: whoever signs in next must not glimpse the last one's floor.
+    this.chairs = {};
+    this.plans = {};
   }
 
   #pause(): void {
@@ -163,6 +166,21 @@ export class LiveFeed {
     if (me && me.signedIn === false) this.handlers.onSignedOut?.();
   }
 
+  /**
+   * Takes the new plans and lets go of those no chair follows any more, as the server forgets
+   * having sent them: a wall open for weeks holds today's plans, not every plan it ever showed.
+   */
+  #keepFollowedPlans(added: readonly LivePlan[]): void {
+    const all: Record<string, LivePlan> = { ...this.plans, ...Object.fromEntries(added.map((p) => [p.id, p])) };
+    const kept: Record<string, LivePlan> = {};
+    for (const chair of Object.values(this.chairs)) {
+      const planId = chair.session?.planId;
+      if (planId && all[planId]) kept[planId] = all[planId];
+    }
+    const same = added.length === 0 && Object.keys(kept).length === Object.keys(this.plans).length;
+    if (!same) this.plans = kept;
+  }
+
   #receive(data: unknown): void {
     if (typeof data !== 'string') return;
     const parsed = liveServerMessage.safeParse(JSON.parse(data));
@@ -182,8 +200,10 @@ export class LiveFeed {
       case 'update':
         // Every update re-reads the server's clock: countdowns stay true on a tablet that slept.
         this.#serverClock = { ...this.#serverClock, at: message.at, receivedAt: Date.now() };
-        if (message.plans.length > 0) this.plans = { ...this.plans, ...Object.fromEntries(message.plans.map((p) => [p.id, p])) };
-        if (message.chairs.length > 0) this.chairs = { ...this.chairs, ...Object.fromEntries(message.chairs.map((c) => [c.id, c])) };
+        if (message.chairs.length > 0) {
+          this.chairs = { ...this.chairs, ...Object.fromEntries(message.chairs.map((c) => [c.id, c])) };
+          this.#keepFollowedPlans(message.plans);
+        }
         if (message.detail) {
           const { chairId, points, cells } = message.detail;
           if (points.length > 0) this.handlers.onSamples?.(chairId, points);
