@@ -74,9 +74,9 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const stops: Array<() => void> = [];
 afterEach(() => stops.splice(0).forEach((stop) => stop()));
 
-function channel(board: BoardView) {
+function channel(board: BoardView, chairsPerUpdate = 24) {
   const heartbeat = new Heartbeat({ intervalMs: 60_000, timeoutMs: 180_000 });
-  const live = new LiveChannel(board, { tickMs: 5, updateEveryMs: { chair: 20, all: 20 }, maxBufferedBytes: 1000 }, heartbeat, silentLogger);
+  const live = new LiveChannel(board, { tickMs: 5, updateEveryMs: { chair: 20, all: 20 }, chairsPerUpdate, maxBufferedBytes: 1000 }, heartbeat, silentLogger);
   stops.push(() => live.close(), () => heartbeat.stop());
   return live;
 }
@@ -123,6 +123,22 @@ describe('the live channel under load', () => {
     expect(updates.length).toBeLessThanOrEqual(6);
     expect(updates.filter((m) => m.chairs.length === 2).length).toBeGreaterThan(0);
     expect([latestTotal(browser, 'a'), latestTotal(browser, 'b')]).toEqual([10, 10]);
+  });
+
+  it('a floor bigger than one update goes in parts over the period, in the order the chairs changed', async () => {
+    const { board, bump } = fakeBoard();
+    const live = channel(board, 1);
+    const browser = new FakeBrowser();
+    connect(live, browser);
+    await sleep(30);
+    bump('a');
+    bump('b');
+    await sleep(40);
+    bump('b');
+    await sleep(40);
+    const updates = browser.received.flatMap((m) => (m.type === 'update' ? [m.chairs.map((c) => c.id)] : []));
+    expect(updates.every((ids) => ids.length === 1)).toBe(true);
+    expect(updates.slice(0, 3)).toEqual([['a'], ['b'], ['b']]);
   });
 
   it('a stalled browser is skipped while the others keep getting updates, then resynchronised from a snapshot', async () => {

@@ -21,11 +21,13 @@ export interface LiveChannelOptions {
    * The wall, read across the room: twice a second, in the manner of a patient monitor's numerics.
    */
   updateEveryMs: { chair: number; all: number };
+  /** At most this many chairs in one update; more are spread over the period. */
+  chairsPerUpdate: number;
   /** A browser with more than this waiting in its socket is behind: it gets a snapshot once it drains. */
   maxBufferedBytes: number;
 }
 
-export const defaultLiveChannel: LiveChannelOptions = { tickMs: 10, updateEveryMs: { chair: 200, all: 500 }, maxBufferedBytes: 1 << 20 };
+export const defaultLiveChannel: LiveChannelOptions = { tickMs: 10, updateEveryMs: { chair: 200, all: 500 }, chairsPerUpdate: 16, maxBufferedBytes: 1 << 20 };
 
 type Scope = { kind: 'all' } | { kind: 'chair'; chairId: string };
 
@@ -222,15 +224,19 @@ export class LiveChannel {
         continue;
       }
       if (now < client.dueAt) continue;
+      // A big floor's changes go in parts spread over the period, the longest-waiting chairs first:
+      // the screen renders a few cards at a time, and each figure reaches it sooner.
+      const parts = Math.ceil(client.dirty.size / this.options.chairsPerUpdate);
       const chairs = [];
       for (const chairId of client.dirty) {
+        if (chairs.length === this.options.chairsPerUpdate) break;
+        client.dirty.delete(chairId);
         const chair = this.board.chair(chairId);
         if (chair) chairs.push(chair);
       }
-      client.dirty.clear();
       const detail = this.#chairDetail(client);
       if (chairs.length > 0 || detail) client.send({ type: 'update', at: this.clock.now(), chairs, plans: this.#newPlans(client, chairs), detail });
-      client.dueAt = now + this.options.updateEveryMs[client.scope.kind];
+      client.dueAt = now + this.options.updateEveryMs[client.scope.kind] / Math.max(1, parts);
     }
   }
 }

@@ -16,6 +16,8 @@ import { chairsInSession, OBSERVE_LATENCY, percentiles, sleep, stream, type Cred
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const WARM_UP_MS = 3_000;
+/** CPU throttling rates to run at: 4× stands for a mid-range tablet. */
+const THROTTLES = (process.env.BENCH_THROTTLES ?? '1,4').split(',').map(Number);
 
 type Kind = 'relay' | 'operator' | 'wall';
 interface Cost { busy: number; fps: number; p50: number; p99: number; updates: number }
@@ -91,7 +93,7 @@ const pages: Array<[Kind, number, string]> = [['operator', 1, 'operator view, 1 
 const only = process.argv[2];
 for (const [kind, chairs, label] of pages) {
   if (only && !label.startsWith(only)) continue;
-  for (const throttle of [1, 4]) {
+  for (const throttle of THROTTLES) {
     process.stdout.write(`\n${label}, CPU ${throttle}×\n`);
     process.stdout.write(row('baseline relay + uPlot', await measure('relay', chairs, throttle)));
     process.stdout.write(row('stipple', await measure(kind, chairs, throttle)));
