@@ -143,11 +143,18 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     if (removed > 0) log.info({ removed }, 'pruned old telemetry seconds');
   };
   prune();
-  const pruneTimer = setInterval(prune, DAY_MS / 24);
+  // Hourly on the clinic's clock: an accelerated day (demos, the soak benchmark) prunes as a real one does.
+  const pruneTimer = setInterval(prune, DAY_MS / 24 / clock.scale);
   pruneTimer.unref();
 
   const metrics = createMetrics({
     gateway, live, alarms, backups, clock, dataDir: options.dataDir, freeSpace: options.backups?.freeSpace ?? statfsFreeSpace,
+    heldInMemory: () => ({
+      device_states: gateway.registry.devicesHeld,
+      guidance_sessions: coverage.rules.sessionsHeld,
+      live_plans: board.plansHeld,
+      break_operators: breaks.engine.operators().length,
+    }),
   });
   const sessionSockets = new SessionBoundSockets(store.browserSessions, clock, { ...defaultSessionBound, ...options.sessionBound });
   const socketsPerAddress = { ...defaultSocketsPerAddress, ...options.socketsPerAddress };

@@ -41,6 +41,9 @@ export interface OperatorState {
   sessionExtraMs: number;
 }
 
+/** Frozen, so that it stays empty whoever holds it. */
+const NO_EVENTS = Object.freeze([]) as unknown as EngineEvent[];
+
 export type PostponeResult = { ok: true; byMs: number } | { ok: false; reason: string };
 
 /** Longer silences between samples are a device gone quiet, not needle time. */
@@ -369,6 +372,7 @@ export class BreakEngine {
   }
 
   #drain(): EngineEvent[] {
-    return this.#events.splice(0);
+    // Most samples decide nothing: they get the one empty answer, not a new array fifty times a second.
+    return this.#events.length === 0 ? NO_EVENTS : this.#events.splice(0);
   }
 }

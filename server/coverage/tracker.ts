@@ -41,7 +41,10 @@ export class CoverageTracker {
     for (const session of store.sessions.listOpen()) this.#open(session);
     hub.on('session', ({ session, change }) => {
       if (change === 'started') this.#open(session);
-      else if (this.#byChair.get(session.chairId)?.session.id === session.id) this.#byChair.delete(session.chairId);
+      else {
+        if (this.#byChair.get(session.chairId)?.session.id === session.id) this.#byChair.delete(session.chairId);
+        this.rules.sessionEnded(session.id);
+      }
     });
     hub.on('handover', ({ session }) => {
       const coverage = this.#byChair.get(session.chairId);

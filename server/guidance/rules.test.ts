@@ -180,3 +180,20 @@ describe('guidance: overwork hint against the operator\'s recent norm', () => {
     expect(defaultGuidanceSettings).toEqual({ overworkFactor: 2, normWindow: 200, minHistory: 30, overworkCooldownMs: 60_000 });
   });
 });
+
+describe('guidance: memory across a clinic day', () => {
+  it('an ended session leaves no mismatch or overwork state behind, and the operator keeps their norm', () => {
+    const rules = new GuidanceRules(settings);
+    history(rules, 40);
+    for (let s = 1; s <= 50; s++) {
+      const session = `se_${s}`;
+      expect(kinds(check(rules, { session, needles: 5, at: s * 1_000 }))).toEqual(['needles']);
+      expect(kinds(check(rules, { session, dwellMs: 500, at: s * 1_000 + 1 }))).toEqual(['overwork']);
+      rules.sessionEnded(session);
+    }
+    expect(rules.sessionsHeld).toBe(0);
+    // The norm outlived the sessions: a long dot in a new session is an overwork hint at once.
+    expect(kinds(check(rules, { session: 'se_next', dwellMs: 500, at: 100_000 }))).toEqual(['overwork']);
+    expect(rules.sessionsHeld).toBe(1);
+  });
+});

@@ -71,7 +71,8 @@ export class GuidanceRules {
   readonly #norms = new Map<string, RecentNorm>();
   /** Per session, the region and needle count of the mismatch already reported. */
   readonly #mismatch = new Map<string, string>();
-  readonly #lastOverwork = new Map<string, number>();
+  /** Per session, when an overwork hint was last given in each region. */
+  readonly #lastOverwork = new Map<string, Map<string, number>>();
 
   /** Replaced when the clinic changes them; the norms learnt so far stay. */
   constructor(public settings: GuidanceSettings) {}
@@ -109,10 +110,11 @@ export class GuidanceRules {
       const factor = this.settings.overworkFactor;
       const dwellRatio = dot.dwellMs / usual.dwellMs;
       const cyclesRatio = dot.cycles / usual.cycles;
-      const cooldownKey = `${input.sessionId}|${dot.region}`;
-      const last = this.#lastOverwork.get(cooldownKey) ?? -Infinity;
+      let cooldowns = this.#lastOverwork.get(input.sessionId);
+      const last = cooldowns?.get(dot.region) ?? -Infinity;
       if ((dwellRatio > factor || cyclesRatio > factor) && dot.madeAt - last >= this.settings.overworkCooldownMs) {
-        this.#lastOverwork.set(cooldownKey, dot.madeAt);
+        if (!cooldowns) this.#lastOverwork.set(input.sessionId, (cooldowns = new Map()));
+        cooldowns.set(dot.region, dot.madeAt);
         const [what, ratio, value, usualValue] =
           dwellRatio >= cyclesRatio
             ? ['dwell', dwellRatio, `${Math.round(dot.dwellMs)} ms`, `${Math.round(usual.dwellMs)} ms`]
@@ -126,5 +128,19 @@ export class GuidanceRules {
     }
     norm.add(dot.dwellMs, dot.cycles);
     return notices;
+  }
+
+  /**
+   * The session is over: what was said in it is history. The box runs for months, so nothing
+   * keyed by a session may outlive it (the operators' norms are theirs, and stay).
+   */
+  sessionEnded(sessionId: string): void {
+    this.#mismatch.delete(sessionId);
+    this.#lastOverwork.delete(sessionId);
+  }
+
+  /** Sessions with something remembered here: at most the open ones. */
+  get sessionsHeld(): number {
+    return new Set([...this.#mismatch.keys(), ...this.#lastOverwork.keys()]).size;
   }
 }

@@ -54,6 +54,20 @@ export class DeviceRegistry {
     if (state) state.link = undefined;
   }
 
+  /**
+   * A revoked device never connects again: cut it off and forget it. (A device given a new token
+   * is only disconnected: its state holds the watermark of commits still in flight.)
+   */
+  revoke(deviceId: string): void {
+    this.disconnect(deviceId, 'this device was revoked');
+    this.#states.delete(deviceId);
+  }
+
+  /** Devices with state in memory: those that connected since the start and are not revoked. */
+  get devicesHeld(): number {
+    return this.#states.size;
+  }
+
   isOnline(deviceId: string): boolean {
     return this.#states.get(deviceId)?.link !== undefined;
   }

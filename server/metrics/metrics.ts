@@ -17,6 +17,8 @@ export interface MetricsSources {
   dataDir: string;
   freeSpace: FreeSpaceReader;
   clock: Clock;
+  /** How many entries the server's long-lived maps hold now, by map: each must stay bounded over months. */
+  heldInMemory: () => Record<string, number>;
 }
 
 const PRIORITIES = ['high', 'medium', 'low'] as const;
@@ -78,6 +80,12 @@ export function createMetrics(sources: MetricsSources): { registry: Registry; cl
   gauge('stipple_last_good_backup_age_seconds', 'Seconds since the newest verified backup (-1: none yet)', async () => {
     const last = (await backups.status()).lastGood;
     return last ? (sources.clock.now() - Date.parse(last.time)) / 1000 : -1;
+  });
+  new Gauge({
+    name: 'stipple_held_in_memory', help: 'Entries in long-lived in-memory maps (devices, sessions, plans, operators)', labelNames: ['what'], registers: [registry],
+    collect() {
+      for (const [what, entries] of Object.entries(sources.heldInMemory())) this.set({ what }, entries);
+    },
   });
   new Gauge({
     name: 'stipple_alarms_open', help: 'Open alarms by priority', labelNames: ['priority'], registers: [registry],

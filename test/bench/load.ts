@@ -17,6 +17,7 @@ export interface LoadShape {
   /** `saturate`: keep `window` messages in flight in frames of `frame`; `paced`: a real clinic's rate. */
   mode: 'saturate' | 'paced';
   seconds: number;
+  /** Paced: at most this many unacknowledged messages per device (unbounded without it). */
   window?: number;
   frame?: number;
   /** For saturate: one message in this many is a dot, the rest telemetry (1: dots only). */
@@ -98,6 +99,11 @@ export async function runLoad(url: string, devices: DeviceCredentials[], shape: 
                     return;
                   }
                   while (due <= now) {
+                    // A box that cannot keep up is not buried: the device waits for its acks and its schedule slips.
+                    if (inFlight.length >= (shape.window ?? Infinity)) {
+                      due = now + everyMs;
+                      break;
+                    }
                     sendBatch(frame, dotEvery);
                     due += everyMs;
                   }

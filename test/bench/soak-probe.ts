@@ -35,9 +35,14 @@ export interface ServerMetrics {
   databaseBytes: number;
 }
 
-export async function readMetrics(baseUrl: string, adminToken: string): Promise<ServerMetrics> {
+async function scrape(baseUrl: string, adminToken: string): Promise<string> {
   const response = await fetch(`${baseUrl}/metrics`, { headers: { authorization: `Bearer ${adminToken}` } });
-  const text = await response.text();
+  return response.text();
+}
+
+export async function readMetrics(baseUrl: string, adminToken: string): Promise<ServerMetrics> {
+  // A kept-alive connection the server closed just as it was reused resets: the next one is fresh.
+  const text = await scrape(baseUrl, adminToken).catch(() => scrape(baseUrl, adminToken));
   const sum = (name: string) => {
     let total = 0;
     for (const line of text.split('\n')) if (line.startsWith(name) && /^[a-z0-9_]+(\{[^}]*\})? /.test(line)) total += Number(line.split(' ').at(-1));

@@ -13,6 +13,13 @@ export async function freePort(): Promise<number> {
   return port;
 }
 
+export interface ChildOptions {
+  /** More settings for the server (STIPPLE_TIME_SCALE for a day in minutes). */
+  env?: Record<string, string>;
+  /** Flags for node itself, before the script (`--cpu-prof` to profile the server). */
+  nodeArgs?: string[];
+}
+
 /** `server/main.ts` (or another server script) as its own process, the way the edge box runs it, so that it can be killed -9. */
 export class ChildServer {
   private constructor(
@@ -20,11 +27,14 @@ export class ChildServer {
     readonly url: string,
   ) {}
 
-  static async start(dataDir: string, port: number, script = 'server/main.ts'): Promise<ChildServer> {
-    const child = spawn(process.execPath, ['--import', 'tsx', script], {
+  static async start(dataDir: string, port: number, script = 'server/main.ts', extra: ChildOptions = {}): Promise<ChildServer> {
+    const child = spawn(process.execPath, [...(extra.nodeArgs ?? []), '--import', 'tsx', script], {
       cwd: repoRoot,
       // HTTPS on, as on the box, on a free port: test servers running side by side never meet on 8443.
-      env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', STIPPLE_DATA_DIR: dataDir, STIPPLE_ADMIN_TOKEN: ADMIN_TOKEN, LOG_LEVEL: 'warn', STIPPLE_HTTPS_PORT: '0' },
+      env: {
+        ...process.env, PORT: String(port), HOST: '127.0.0.1', STIPPLE_DATA_DIR: dataDir, STIPPLE_ADMIN_TOKEN: ADMIN_TOKEN, LOG_LEVEL: 'warn', STIPPLE_HTTPS_PORT: '0',
+        ...extra.env,
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let output = '';
@@ -38,6 +48,24 @@ export class ChildServer {
       child.once('exit', (code) => reject(new Error(`server exited with ${code} before listening:\n${output}`)));
     });
     return new ChildServer(child, `http://127.0.0.1:${port}`);
+  }
+
+  /** The server's process id, to read its CPU time and memory from /proc. */
+  get pid(): number {
+    return this.child.pid!;
+  }
+
+  /** Sends the server a signal (SIGUSR2 with `--heapsnapshot-signal` writes a heap snapshot). */
+  signal(name: NodeJS.Signals): void {
+    this.child.kill(name);
+  }
+
+  /** SIGTERM: the server shuts down as on the box (a CPU profile is written on the way out). */
+  async stop(): Promise<void> {
+    if (this.child.exitCode !== null || this.child.signalCode !== null) return;
+    const exited = new Promise((resolve) => this.child.once('exit', resolve));
+    this.child.kill('SIGTERM');
+    await exited;
   }
 
   /** kill -9: no shutdown hook runs, nothing pending is flushed. */

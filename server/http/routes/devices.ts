@@ -36,7 +36,7 @@ export function deviceRoutes(deps: ApiDeps) {
     .post('/:id/revoke', (c) => {
       const device = find(c.req.param('id'));
       store.devices.revoke(device.id, clock.now());
-      registry.disconnect(device.id, 'this device was revoked');
+      registry.revoke(device.id);
       recordAudit(deps, c, 'device.revoke', device.id, { name: device.name });
       hub.emit('setup', { chairId: device.chairId });
       return c.json({ id: device.id, revoked: true });
