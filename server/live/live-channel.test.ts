@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { WebSocket } from 'ws';
 import { ADMIN_TOKEN_CALLER, type Caller } from '../auth/roles.ts';
 import { silentLogger } from '../log.ts';
@@ -94,6 +94,34 @@ const latestTotal = (browser: FakeBrowser, id: string) => {
   }
   return undefined;
 };
+
+describe('the live channel with nobody watching', () => {
+  it('sets no timer until a browser connects, and stops it when the last one leaves', () => {
+    vi.useFakeTimers();
+    try {
+      const { board, bump } = fakeBoard();
+      const live = channel(board);
+      const others = vi.getTimerCount(); // the heartbeat's
+      const first = connect(live, new FakeBrowser());
+      const second = connect(live, new FakeBrowser());
+      expect(vi.getTimerCount()).toBe(others + 1);
+      first.closed();
+      expect(vi.getTimerCount()).toBe(others + 1);
+      second.closed();
+      expect(vi.getTimerCount()).toBe(others);
+
+      // A browser arriving later is served as before.
+      const browser = new FakeBrowser();
+      connect(live, browser);
+      bump('a');
+      vi.advanceTimersByTime(40);
+      expect(latestTotal(browser, 'a')).toBe(1);
+      expect(browser.received.some((m) => m.type === 'update')).toBe(true);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+});
 
 describe('the live channel under load', () => {
   it('coalesces a busy chair to a few updates, each with the newest numbers', async () => {

@@ -4,15 +4,15 @@ import { systemClock, type Clock } from '../clock.ts';
 import type { Logger } from '../log.ts';
 import type { Heartbeat } from '../sockets/heartbeat.ts';
 import { liveClientMessage, type LiveChair, type LivePlan, type LiveServerMessage } from '../protocol/live.ts';
+import type { ChairBoard } from './chair-board.ts';
 
 type LiveUpdate = Extract<LiveServerMessage, { type: 'update' }>;
-import type { ChairBoard } from './chair-board.ts';
 
 /** What the channel reads of the board. */
 export type BoardView = Pick<ChairBoard, 'chairs' | 'chair' | 'plan' | 'series' | 'cells' | 'cellCount' | 'onChange'>;
 
 export interface LiveChannelOptions {
-  /** How often the channel looks for browsers that are due, behind or stale. */
+  /** How often the channel looks for browsers that are due, behind or stale (only while one is connected). */
   tickMs: number;
   /**
    * A browser gets what changed (numbers, chart points, grid cells) at most this often, all at
@@ -70,7 +70,7 @@ class LiveClient {
 export class LiveChannel {
   readonly #clients = new Set<LiveClient>();
   #snapshots = 0;
-  readonly #timer: NodeJS.Timeout;
+  #timer: NodeJS.Timeout | undefined;
   readonly #stopListening: () => void;
 
   constructor(
@@ -95,17 +95,22 @@ export class LiveChannel {
         }
       }
     });
-    this.#timer = setInterval(() => this.#tick(), options.tickMs);
-    this.#timer.unref();
   }
 
   accept(socket: WebSocket, caller: Caller): { receive(data: string | ArrayBuffer): void; closed(): void } {
     const client = new LiveClient(socket, caller);
     this.#clients.add(client);
     this.heartbeat.watch(socket); // a tablet asleep or off the Wi-Fi is noticed and let go
+    // The tick runs only while someone watches: a box with no screen open does not wake for it.
+    this.#timer ??= setInterval(() => this.#tick(), this.options.tickMs).unref();
     return {
       receive: (data) => this.#receive(client, data),
-      closed: () => this.#clients.delete(client),
+      closed: () => {
+        this.#clients.delete(client);
+        if (this.#clients.size > 0) return;
+        clearInterval(this.#timer);
+        this.#timer = undefined;
+      },
     };
   }
 
