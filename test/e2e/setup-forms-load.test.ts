@@ -33,7 +33,7 @@ describe('the set-up page\'s settings forms', () => {
     }
     for (const route of held) await route.continue();
     for (const { form } of EDIT_FORMS) {
-      await expect.poll(() => page.getByRole('form', { name: form }).locator('input, select').count(), form).toBeGreaterThan(0);
+      await expect.poll(() => page.getByRole('form', { name: form }).locator('input, select').count(), { message: form }).toBeGreaterThan(0);
     }
 
     const clinic = page.getByRole('form', { name: 'The clinic' });
