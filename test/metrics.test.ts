@@ -65,7 +65,7 @@ describe('metrics for the clinic\'s IT', () => {
     expect(after.get('stipple_disk_free_bytes')).toBeGreaterThan(0);
     expect(after.get('stipple_alarms_open{priority="high"}')).toBe(0);
     expect(after.get('stipple_last_good_backup_age_seconds')).toBe(-1);
-    expect(after.has('nodejs_eventloop_lag_p99_seconds')).toBe(true);
+    expect(after.has('stipple_event_loop_delay_seconds{stat="p99"}')).toBe(true);
     device.close();
   });
 

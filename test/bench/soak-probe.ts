@@ -50,7 +50,7 @@ export async function readMetrics(baseUrl: string, adminToken: string): Promise<
   };
   return {
     heapUsedBytes: sum('nodejs_heap_size_used_bytes'),
-    loopDelayP99Ms: sum('nodejs_eventloop_lag_p99_seconds') * 1000,
+    loopDelayP99Ms: sum('stipple_event_loop_delay_seconds{stat="p99"}') * 1000,
     messagesStored: sum('stipple_messages_stored_total'),
     walBytes: sum('stipple_wal_bytes'),
     databaseBytes: sum('stipple_database_bytes'),
