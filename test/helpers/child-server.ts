@@ -28,7 +28,9 @@ export class ChildServer {
   ) {}
 
   static async start(dataDir: string, port: number, script = 'server/main.ts', extra: ChildOptions = {}): Promise<ChildServer> {
-    const child = spawn(process.execPath, [...(extra.nodeArgs ?? []), '--import', 'tsx', script], {
+    // TypeScript runs through tsx; the built server as `npm start` runs it, with no loader thread beside it.
+    const runner = script.endsWith('.ts') ? ['--import', 'tsx'] : ['--enable-source-maps'];
+    const child = spawn(process.execPath, [...(extra.nodeArgs ?? []), ...runner, script], {
       cwd: repoRoot,
       // HTTPS on, as on the box, on a free port: test servers running side by side never meet on 8443.
       env: {
