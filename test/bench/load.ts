@@ -33,9 +33,12 @@ export interface LoadShape {
 
 const REGIONS = ['hairline', 'frontal', 'midscalp', 'crown', 'occipital'] as const;
 
+/** An operator works a region for a while (about a minute of a handpiece's messages) before moving on. */
+const MESSAGES_PER_REGION = 3_000;
+
 function message(seq: number, isDot: boolean, ts: number) {
   return isDot
-    ? { type: 'dot', seq, ts, region: REGIONS[seq % REGIONS.length], x: 0.5, y: 0.4, cycles: 18, dwellMs: 150, needles: 3 }
+    ? { type: 'dot', seq, ts, region: REGIONS[Math.floor(seq / MESSAGES_PER_REGION) % REGIONS.length], x: 0.5, y: 0.4, cycles: 18, dwellMs: 150, needles: 3 }
     : { type: 'tel', seq, ts, cycleHz: 120 + (seq % 10), needles: 3, running: true, batteryPct: 80 };
 }
 
