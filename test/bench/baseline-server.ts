@@ -1,11 +1,12 @@
 /**
  * The bare baseline for `npm run bench`: a raw ws server that parses each frame, inserts the
- * messages in batched better-sqlite3 transactions (WAL, synchronous=FULL, the same 10 ms group
- * commit) and acks after commit. No auth, validation, dedup, attribution or fan-out.
+ * messages in batched better-sqlite3 transactions (WAL, synchronous=FULL, the server's own
+ * group-commit window) and acks after commit. No auth, validation, dedup, attribution or fan-out.
  */
 import Database from 'better-sqlite3';
 import { join } from 'node:path';
 import { WebSocketServer, type WebSocket } from 'ws';
+import { defaultGroupCommit } from '../../server/ingest/group-commit.ts';
 
 const port = Number(process.env.PORT);
 const db = new Database(join(process.env.STIPPLE_DATA_DIR!, 'baseline.db'));
@@ -45,7 +46,7 @@ wss.on('connection', (socket) => {
       pending.push([device, m.seq, m.type, JSON.stringify(m)]);
       owed.set(socket, m.seq);
     }
-    timer ??= setTimeout(flush, 10);
+    timer ??= setTimeout(flush, defaultGroupCommit.windowMs);
   });
 });
 wss.on('listening', () => process.stdout.write('Stipple is running at baseline\n'));
