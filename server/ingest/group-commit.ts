@@ -32,7 +32,7 @@ export interface GroupCommitEvents {
 }
 
 /**
- * Gathers what the device sockets accept into one transaction every few milliseconds: one fsync
+ * Gathers what the device sockets accept into one transaction every few tens of milliseconds: one fsync
  * serves many messages, and no ack leaves before the commit that it promises.
  */
 export class GroupCommit {

@@ -175,6 +175,8 @@ function rotateSessions(api: StippleApi, speed: number, sessionHours: number): (
         await api.startSession({ chairId: chair.id, operatorId: `op-${i + 1}`, patientRef, planId: treatment.plans[0]!.id });
       }
     });
+    // A failed round stops the rotation and fails the run when it ends, rather than the process at once.
+    rotating.catch(() => clearInterval(timer));
   }, (sessionHours * 3_600_000) / speed);
   return async () => {
     clearInterval(timer);
@@ -219,6 +221,10 @@ async function stipple(minutes: number, day: boolean): Promise<Run> {
     await sleep(1_000);
     const databaseBytes = fileBytes(join(dataDir, DATABASE_FILE)) + fileBytes(join(dataDir, `${DATABASE_FILE}-wal`));
     return { load, readings, hours, warmHours, databaseBytes };
+  } catch (error) {
+    // What the server said last, and how it exited if it did: the run's failure is often the server's.
+    process.stderr.write(`The run failed. The server's last output:\n${server.output}\n`);
+    throw error;
   } finally {
     stops.forEach((stop) => stop());
     // A clean stop, so that a CPU profile is written.

@@ -13,6 +13,9 @@ export async function freePort(): Promise<number> {
   return port;
 }
 
+/** How much of a server's output is kept: the end is what explains a failure. */
+const OUTPUT_KEPT = 64 * 1024;
+
 export interface ChildOptions {
   /** More settings for the server (STIPPLE_TIME_SCALE for a day in minutes). */
   env?: Record<string, string>;
@@ -39,17 +42,29 @@ export class ChildServer {
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
-    let output = '';
+    const server = new ChildServer(child, `http://127.0.0.1:${port}`);
+    child.stdout!.on('data', (chunk: Buffer) => server.#keep(chunk));
+    child.stderr!.on('data', (chunk: Buffer) => server.#keep(chunk));
+    child.once('exit', (code, signal) => server.#keep(`[server exited: code ${code}, signal ${signal}]\n`));
     await new Promise<void>((resolve, reject) => {
-      const onData = (chunk: Buffer) => {
-        output += chunk.toString();
-        if (output.includes('Stipple is running at')) resolve();
+      const started = () => {
+        if (server.#output.includes('Stipple is running at')) resolve();
       };
-      child.stdout!.on('data', onData);
-      child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-      child.once('exit', (code) => reject(new Error(`server exited with ${code} before listening:\n${output}`)));
+      child.stdout!.on('data', started);
+      child.once('exit', (code) => reject(new Error(`server exited with ${code} before listening:\n${server.#output}`)));
     });
-    return new ChildServer(child, `http://127.0.0.1:${port}`);
+    return server;
+  }
+
+  #output = '';
+
+  /** The end of what the server printed, and how it exited if it has: what a failed run needs to say why. */
+  get output(): string {
+    return this.#output;
+  }
+
+  #keep(chunk: Buffer | string): void {
+    this.#output = (this.#output + chunk.toString()).slice(-OUTPUT_KEPT);
   }
 
   /** The server's process id, to read its CPU time and memory from /proc. */
