@@ -3,6 +3,7 @@ import { Simulator, type Scenario } from '../device-sim/simulator.ts';
 import { orderGraceMs } from '../server/breaks/break-service.ts';
 import { BreakEngine } from '../server/breaks/engine.ts';
 import { defaultBreakPolicy, type BreakEvent, type BreakPolicy } from '../server/protocol/breaks.ts';
+import { stallWatch } from './helpers/stall-watch.ts';
 import { tel, RawDevice } from './helpers/raw-device.ts';
 import { ADMIN_TOKEN, chairWithDevice, startTestServer, waitFor, type TestServer } from './helpers/server.ts';
 
@@ -36,18 +37,24 @@ async function acceleratedChair(scenario: Scenario, speed: number, policy?: Brea
 
 describe('breaks enforced on a simulated clinic day', () => {
   it('an accelerated eight-hour session gets the breaks the policy implies, each enforced on the handpiece, as the log says', async () => {
-    const { target, session, sim } = await acceleratedChair('steady', 480);
+    const speed = 480;
+    // At 480× a stall of the box (an fsync on a busy disk) is minutes of clinic time: a decision
+    // taken on the server's clock may come that late, and is allowed to.
+    const stalls = stallWatch(speed);
+    cleanup.push(() => stalls.stop());
+    const { target, session, sim } = await acceleratedChair('steady', speed);
     const operator = session.operatorId;
     const limit = await waitFor(
       () => ofType(breakLog(target, operator), 'break').find((e) => e.kind === 'session'),
       120_000,
       'the session-length limit',
     );
-    expect(Math.abs(limit.at - (session.startedAt + defaultBreakPolicy.maxSessionMs))).toBeLessThan(10_000);
+    expect(Math.abs(limit.at - (session.startedAt + defaultBreakPolicy.maxSessionMs))).toBeLessThan(stalls.allowance(10_000));
     const log = breakLog(target, operator);
     const breaks = ofType(log, 'break').filter((e) => e.kind === 'micro' || e.kind === 'rest');
-    // About 55% needle time over eight hours: three to four hours of work, a break every 25 minutes of it.
-    expect(breaks.length).toBeGreaterThanOrEqual(6);
+    // The plan's dots take a little over five hours at the chair, about half of it needle time: a
+    // break every 25 minutes of it, five or six as the last one falls before or after the last dot.
+    expect(breaks.length).toBeGreaterThanOrEqual(5);
     expect(breaks.some((b) => b.kind === 'rest')).toBe(true);
 
     // The same needle activity through a fresh engine gives the same breaks: the policy, applied.
@@ -61,10 +68,10 @@ describe('breaks enforced on a simulated clinic day', () => {
     }
     // The replay reads telemetry folded per second; at 480× a few real milliseconds of network jitter
     // move a sample by seconds of clock time, and over hours that adds up: a minute, against breaks
-    // 25 minutes of work apart. A break due within that minute of the session limit may fall on
-    // either side of it in one engine and not the other (it did in one CI run): both are compared up
-    // to a minute before the limit.
-    const DRIFT_MS = 60_000;
+    // 25 minutes of work apart, or more when the box stalls. A break due within that of the session
+    // limit may fall on either side of it in one engine and not the other: both are compared up to
+    // that long before the limit.
+    const DRIFT_MS = stalls.allowance(60_000);
     const settled = <T extends { at: number }>(list: T[]) => list.filter((e) => e.at < limit.at - DRIFT_MS);
     const expected = settled(replayed.filter((e) => e.type === 'break' && (e.kind === 'micro' || e.kind === 'rest')));
     const compared = settled(breaks);
@@ -81,11 +88,12 @@ describe('breaks enforced on a simulated clinic day', () => {
     expect(ofType(log, 'served').length).toBe(breaks.length);
 
     // An operator who stops when told leaves no dots in a break beyond the moment the order takes to
-    // arrive (a grace the server allows; at 480× a few real milliseconds are many clock seconds).
+    // arrive (a grace the server allows; at 480× a few real milliseconds are many clock seconds,
+    // and a stall of the box holds the order back as long).
     const flagged = target.store.db.prepare<[], { madeAt: number }>('SELECT made_at AS madeAt FROM break_violations').all();
     for (const { madeAt } of flagged) {
       const during = breaks.find((b) => madeAt >= b.at && madeAt < b.at + b.ms!);
-      expect(during && madeAt - during.at).toBeLessThan(60_000);
+      expect(during && madeAt - during.at).toBeLessThan(stalls.allowance(60_000));
     }
   }, 150_000);
 

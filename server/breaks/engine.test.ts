@@ -226,6 +226,26 @@ describe('break engine: natural breaks', () => {
     const events = seen(work(engine, 'ana', 0, 1800, (s) => s <= 1500 || s >= 1700));
     expect(events).toEqual([...firstMicro, ev(1620, 'served', 'micro')]);
   });
+
+  it('silence is no pause: a handpiece quiet for 5 min after a stop, whose resent samples show it working, gets no natural break', () => {
+    const engine = engineWith();
+    work(engine, 'ana', 0, 600);
+    engine.sample('ana', 600 * S, false);
+    // Offline: the server's clock moves on, the handpiece says nothing.
+    expect(wait(engine, 601, 900)).toEqual([]);
+    // Back: what it made while away, the needle running from 601 s (598 s of it counted from 602 s on, 600 s before).
+    expect(seen(work(engine, 'ana', 601, 900)).filter((e) => e.type === 'natural')).toEqual([]);
+    expect(engine.view('ana', 900 * S).next).toEqual({ kind: 'micro', workLeftMs: 25 * MIN - 898 * S, dueAt: null });
+  });
+
+  it('a handpiece quiet through a pause that comes back running has the pause counted at that sample', () => {
+    const engine = engineWith();
+    work(engine, 'ana', 0, 600);
+    engine.sample('ana', 600 * S, false);
+    expect(wait(engine, 601, 730)).toEqual([]);
+    expect(seen(engine.sample('ana', 730 * S, true))).toEqual([ev(730, 'natural', 'micro', 130 * S)]);
+    expect(engine.view('ana', 730 * S).next).toEqual({ kind: 'micro', workLeftMs: 25 * MIN, dueAt: null });
+  });
 });
 
 describe('break engine: postpone', () => {

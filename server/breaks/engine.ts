@@ -86,6 +86,9 @@ export class BreakEngine {
       }
     }
     if (running && !op.running) {
+      // The pause lasted until this sample: judged before the needle counts as running again.
+      op.lastAt = at;
+      this.#evaluate(operatorId, op, at);
       op.pauseSince = null;
       op.naturalTaken = null;
     } else if (!running && (op.running || op.lastAt === null)) {
@@ -284,6 +287,12 @@ export class BreakEngine {
       op.dailyExtraMs = 0;
       op.warned = op.warned.filter((w) => !w.startsWith('daily:'));
       if (op.current?.kind === 'daily') this.#lift(operatorId, op, at, 'a new day');
+      // A night away from a needle last seen stopped is a rest, whatever the handpiece said of it since.
+      if (!op.running && op.pauseSince !== null && op.naturalTaken !== 'rest') {
+        this.#reset(op, 'rest');
+        op.naturalTaken = 'rest';
+        this.#emit('natural', operatorId, 'rest', at, at - op.pauseSince, 'a new day: the night was a rest');
+      }
     }
 
     if (op.current) {
@@ -298,17 +307,19 @@ export class BreakEngine {
       this.#emit('served', operatorId, kind, until, null, 'break over: the handpiece is released');
     }
 
-    // A pause as long as a break is that break, taken: its timer starts again.
-    if (!op.running && op.pauseSince !== null) {
-      const paused = at - op.pauseSince;
+    // A pause as long as a break is that break, taken: its timer starts again. The pause is as
+    // long as the handpiece has said so (its last sample), not as the server's clock: a handpiece
+    // gone quiet may be working offline, and its resent samples will tell.
+    if (!op.running && op.pauseSince !== null && op.lastAt !== null) {
+      const paused = op.lastAt - op.pauseSince;
       if (paused >= this.policy.restDurationMs && op.naturalTaken !== 'rest') {
         this.#reset(op, 'rest');
         op.naturalTaken = 'rest';
-        this.#emit('natural', operatorId, 'rest', at, paused, 'the needle rested as long as a rest break');
+        this.#emit('natural', operatorId, 'rest', op.lastAt, paused, 'the needle rested as long as a rest break');
       } else if (paused >= this.policy.microDurationMs && op.naturalTaken === null) {
         this.#reset(op, 'micro');
         op.naturalTaken = 'micro';
-        this.#emit('natural', operatorId, 'micro', at, paused, 'the needle rested as long as a micro-pause');
+        this.#emit('natural', operatorId, 'micro', op.lastAt, paused, 'the needle rested as long as a micro-pause');
       }
     }
 
