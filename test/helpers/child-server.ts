@@ -57,6 +57,12 @@ export class ChildServer {
   }
 
   #output = '';
+  #inspectorUrl: string | undefined;
+
+  /** Where the server's inspector listens, when it runs with `--inspect`. */
+  get inspectorUrl(): string | undefined {
+    return this.#inspectorUrl;
+  }
 
   /** The end of what the server printed, and how it exited if it has: what a failed run needs to say why. */
   get output(): string {
@@ -65,6 +71,7 @@ export class ChildServer {
 
   #keep(chunk: Buffer | string): void {
     this.#output = (this.#output + chunk.toString()).slice(-OUTPUT_KEPT);
+    this.#inspectorUrl ??= /Debugger listening on (ws:\/\/\S+)/.exec(this.#output)?.[1];
   }
 
   /** The server's process id, to read its CPU time and memory from /proc. */
