@@ -213,6 +213,24 @@ describe('liveness', () => {
     expect(device.closeCode).toBeUndefined();
     expect((await server.api.chairs())[0]!.devices[0]!.online).toBe(true);
   });
+
+  it('a socket that streams but answers no pings stays open: its messages show it alive', async () => {
+    await server.dispose();
+    server = await startTestServer({ heartbeat: { intervalMs: 50, timeoutMs: 150 } });
+    ids = await chairWithDevice(server.api);
+    const streaming = new WebSocket(server.deviceUrl, { autoPong: false });
+    await new Promise((resolve) => streaming.once('open', resolve));
+    streaming.send(JSON.stringify({ type: 'hello', v: 1, deviceId: ids.deviceId, token: ids.token }));
+    await new Promise((resolve) => streaming.once('message', resolve));
+    let closeCode: number | undefined;
+    streaming.once('close', (code) => (closeCode = code));
+    for (let seq = 1; seq <= 20; seq++) {
+      streaming.send(JSON.stringify({ type: 'tel', seq, ts: Date.now(), cycleHz: 120, needles: 3, running: true }));
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    expect(closeCode).toBeUndefined();
+    streaming.close();
+  });
 });
 
 describe('commands to the handpiece', () => {

@@ -1,7 +1,7 @@
 import { upgradeWebSocket, type HttpBindings } from '@hono/node-server';
 import { getConnInfo } from '@hono/node-server/conninfo';
 import { Hono, type Context, type MiddlewareHandler } from 'hono';
-import { WebSocket } from 'ws';
+import { WebSocket, type RawData } from 'ws';
 import type { DeviceGateway } from '../ingest/gateway.ts';
 import type { LiveChannel } from '../live/live-channel.ts';
 import type { Logger } from '../log.ts';
@@ -55,7 +55,8 @@ export interface HttpAppOptions extends ApiDeps {
 }
 
 interface SocketHandlers {
-  receive(data: string | ArrayBuffer): void;
+  /** A text frame as text; a binary frame as its bytes (neither protocol has any). */
+  receive(data: string | Uint8Array): void;
   closed(): void;
 }
 
@@ -87,14 +88,26 @@ function socketRoute(log: Logger, open: (socket: WebSocket, c: Context<SocketEnv
         onOpen(_event, ws) {
           // Our own ws server made this socket; heartbeat and backpressure need it as such.
           if (!(ws.raw instanceof WebSocket)) throw new Error('socket is not a ws WebSocket');
-          handlers = open(ws.raw, c);
+          const opened = open(ws.raw, c);
+          handlers = opened;
+          // Frames come straight from ws: hono's onMessage would copy each one and wrap it in a
+          // MessageEvent first, which at 850 device frames a second was a tenth of ingest's CPU.
+          ws.raw.on('message', (data, isBinary) => {
+            const bytes = bytesOf(data);
+            opened.receive(isBinary ? bytes : bytes.toString());
+          });
         },
-        onMessage: (event) => handlers?.receive(event.data as string | ArrayBuffer),
         onClose: () => handlers?.closed(),
       };
     },
     { onError: (err) => log.error({ err }, 'socket handler failed') },
   );
+}
+
+/** ws hands a frame over as one buffer unless told otherwise; the other shapes are covered all the same. */
+function bytesOf(data: RawData): Buffer {
+  if (Buffer.isBuffer(data)) return data;
+  return Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data);
 }
 
 export function createHttpApp(options: HttpAppOptions): Hono<AppEnv> {

@@ -48,7 +48,7 @@ export class DeviceLink implements DeviceConnection {
     this.socket.close(code, reason);
   }
 
-  receive(data: string | ArrayBuffer): void {
+  receive(data: string | Uint8Array): void {
     if (this.#closed) return;
     if (typeof data !== 'string') {
       this.close(CloseCode.binaryFrame, 'binary frames are not part of protocol v1: send JSON text');

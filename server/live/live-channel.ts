@@ -97,7 +97,7 @@ export class LiveChannel {
     });
   }
 
-  accept(socket: WebSocket, caller: Caller): { receive(data: string | ArrayBuffer): void; closed(): void } {
+  accept(socket: WebSocket, caller: Caller): { receive(data: string | Uint8Array): void; closed(): void } {
     const client = new LiveClient(socket, caller);
     this.#clients.add(client);
     this.heartbeat.watch(socket); // a tablet asleep or off the Wi-Fi is noticed and let go
@@ -134,7 +134,7 @@ export class LiveChannel {
     for (const client of this.#clients) client.socket.close(1001, 'server shutting down');
   }
 
-  #receive(client: LiveClient, data: string | ArrayBuffer): void {
+  #receive(client: LiveClient, data: string | Uint8Array): void {
     let json: unknown;
     try {
       json = typeof data === 'string' ? JSON.parse(data) : undefined;

@@ -13,7 +13,8 @@ export const defaultHeartbeat: HeartbeatOptions = { intervalMs: 10_000, timeoutM
  * the ws README ("How to detect and close broken connections?"), counting missed rounds.
  */
 export class Heartbeat {
-  readonly #missed = new Map<WebSocket, number>();
+  /** Rounds each socket has not answered; an object per socket, so that a message resets it without a map lookup. */
+  readonly #missed = new Map<WebSocket, { rounds: number }>();
   readonly #timer: NodeJS.Timeout;
   readonly #roundsAllowed: number;
 
@@ -24,8 +25,9 @@ export class Heartbeat {
   }
 
   watch(socket: WebSocket): void {
-    const alive = () => this.#missed.set(socket, 0);
-    alive();
+    const missed = { rounds: 0 };
+    const alive = () => (missed.rounds = 0);
+    this.#missed.set(socket, missed);
     socket.on('pong', alive);
     socket.on('message', alive);
     socket.once('close', () => this.#missed.delete(socket));
@@ -37,12 +39,12 @@ export class Heartbeat {
 
   #round(): void {
     for (const [socket, missed] of this.#missed) {
-      if (missed >= this.#roundsAllowed) {
+      if (missed.rounds >= this.#roundsAllowed) {
         socket.terminate();
         this.#missed.delete(socket);
         continue;
       }
-      this.#missed.set(socket, missed + 1);
+      missed.rounds += 1;
       socket.ping();
     }
   }
