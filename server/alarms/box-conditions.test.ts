@@ -58,6 +58,21 @@ describe('the box\'s technical conditions', () => {
     expect(full[0]?.detail).toBe('the backup folder has 1.5 GiB free; a backup needs about 2.0 GiB');
   });
 
+  it('a backup folder on a mount that comes and goes is one alarm, cleared once it has gone 5 min without a fault', () => {
+    const box = new BoxConditions(defaultBoxLimits);
+    const M = 60_000;
+    const gone: Partial<BoxReading> = { backupDir: { path: '/mnt/backup', state: 'missing', freeBytes: null } };
+    expect(brief(box.observe(reading(H, gone)))).toEqual(['backup-dir-unusable on']);
+    // Back for a minute, gone again, back: read once a minute, as the box reads it.
+    expect(box.observe(reading(H + M))).toEqual([]);
+    expect(box.observe(reading(H + 2 * M, gone))).toEqual([]);
+    for (let minute = 3; minute < 7; minute++) expect(box.observe(reading(H + minute * M))).toEqual([]);
+    expect(box.observe(reading(H + 7 * M - 1))).toEqual([]);
+    expect(box.observe(reading(H + 7 * M))).toEqual([
+      { condition: 'backup-dir-unusable', on: false, at: H + 7 * M, detail: 'the backup folder can take a backup' },
+    ]);
+  });
+
   it('a backup folder with just enough room again stays one alarm until it has room to spare', () => {
     const box = new BoxConditions(defaultBoxLimits);
     const dir = (freeBytes: number): Partial<BoxReading> => ({ backupDir: { path: '/mnt/backup', state: 'ok', freeBytes } });

@@ -33,6 +33,9 @@ export const defaultBoxLimits: BoxLimits = { maxBackupAgeMs: 36 * 3_600_000, min
 /** Space must come back this much above a limit before its alarm clears: a disk hovering at it is one alarm. */
 const CLEAR_MARGIN = 1.1;
 
+/** A backup folder must go this long without a fault before its alarm clears: a mount that comes and goes is one alarm. */
+export const BACKUP_DIR_HOLD_MS = 5 * 60_000;
+
 /**
  * The technical conditions of the edge box itself, not of a chair: no recent good backup, a
  * backup folder that cannot take one, a data disk filling up (raised while SQLite still has room,
@@ -41,6 +44,7 @@ const CLEAR_MARGIN = 1.1;
  */
 export class BoxConditions {
   readonly #on = new Set<Condition>();
+  #backupDirFaultAt = Number.NEGATIVE_INFINITY;
 
   constructor(private readonly limits: BoxLimits) {}
 
@@ -66,14 +70,22 @@ export class BoxConditions {
   }
 
   #backupDir({ at, backupDir, backupBytes }: BoxReading): ConditionChange[] {
-    if (backupDir.state === 'missing') return this.#set('backup-dir-unusable', true, at, `the backup folder ${backupDir.path} is missing`);
-    if (backupDir.state === 'not-writable') return this.#set('backup-dir-unusable', true, at, `the backup folder ${backupDir.path} is not writable`);
-    const free = backupDir.freeBytes ?? 0;
-    if (free < backupBytes) {
-      return this.#set('backup-dir-unusable', true, at, `the backup folder has ${bytesInWords(free)} free; a backup needs about ${bytesInWords(backupBytes)}`);
+    const fault = this.#backupDirFault(backupDir, backupBytes);
+    if (fault) {
+      this.#backupDirFaultAt = at;
+      return this.#set('backup-dir-unusable', true, at, fault);
     }
-    if (free < backupBytes * CLEAR_MARGIN) return [];
+    if ((backupDir.freeBytes ?? 0) < backupBytes * CLEAR_MARGIN || at - this.#backupDirFaultAt < BACKUP_DIR_HOLD_MS) return [];
     return this.#set('backup-dir-unusable', false, at, 'the backup folder can take a backup');
+  }
+
+  /** Why the folder cannot take the next backup; null when it can. */
+  #backupDirFault(backupDir: BoxReading['backupDir'], backupBytes: number): string | null {
+    if (backupDir.state === 'missing') return `the backup folder ${backupDir.path} is missing`;
+    if (backupDir.state === 'not-writable') return `the backup folder ${backupDir.path} is not writable`;
+    const free = backupDir.freeBytes ?? 0;
+    if (free < backupBytes) return `the backup folder has ${bytesInWords(free)} free; a backup needs about ${bytesInWords(backupBytes)}`;
+    return null;
   }
 
   #dataDisk({ at, dataDisk }: BoxReading): ConditionChange[] {
