@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { DEVICE_PATH, type InhibitMessage, type ServerMessage } from '../server/protocol/v1.ts';
 import { StippleApi } from './api-client.ts';
-import { DeviceClient, type ConnectionState, type DeviceClientOptions, type DeviceData } from './device-client.ts';
+import { DeviceClient, RECONNECT_INITIAL_MS, RECONNECT_MAX_MS, type ConnectionState, type DeviceClientOptions, type DeviceData } from './device-client.ts';
 import { regionTargets } from '../server/plans/plan-math.ts';
 import { skinHand, tiringHand, type HandCourse } from './hand-course.ts';
 import { HandpieceScript, SCRIPT_FAULTS, type PlannedRegion, type ScriptEvent, type ScriptFault } from './handpiece-script.ts';
@@ -37,6 +37,13 @@ interface Round {
   toMs: number;
 }
 const inRound = (elapsed: number, { everyMs, fromMs, toMs }: Round) => elapsed % everyMs >= fromMs && elapsed % everyMs < toMs;
+/**
+ * A handpiece's reconnect backoff on the simulated clock: at 60× its first quarter second is 4 ms.
+ * In real time it would stretch every drop by up to 15 clinic seconds, and a link that drops for
+ * 8 s would look like an outage.
+ */
+const backoffAt = (speed: number) => ({ initialMs: RECONNECT_INITIAL_MS / speed, maxMs: RECONNECT_MAX_MS / speed });
+
 /** The handpiece out of range: dropped `atMs` into each round, away for `awayMs`, then reconnecting as it does. */
 const DROPS: Partial<Record<Scenario, { everyMs: number; atMs: number; awayMs: number }>> = {
   disconnect: { everyMs: 120_000, atMs: 30_000, awayMs: 20_000 },
@@ -68,6 +75,7 @@ export interface SimulatorOptions {
   /** Start a session on every chair that has none (for demos), following the patient's first plan. */
   startSessions?: boolean;
   tickMs?: number;
+  /** Default: a handpiece's backoff on the simulated clock. */
   reconnect?: DeviceClientOptions['reconnect'];
   /** Real time, ms epoch. */
   now?: () => number;
@@ -129,7 +137,7 @@ export class Simulator {
       const onMessage = (message: ServerMessage) => {
         if (message.type === 'inhibit' || message.type === 'release') orders.push({ receivedAt: now(), message });
       };
-      const client = new DeviceClient({ url: deviceUrl, ca: options.ca, deviceId, token, fw: 'stipple-sim/1', outbox, reconnect: options.reconnect, onMessage });
+      const client = new DeviceClient({ url: deviceUrl, ca: options.ca, deviceId, token, fw: 'stipple-sim/1', outbox, reconnect: options.reconnect ?? backoffAt(options.speed), onMessage });
       const seed = options.seed * 1000 + i + 1;
       const script = new HandpieceScript({
         seed, startAt, telHz: options.telHz ?? 10,
