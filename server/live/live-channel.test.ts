@@ -272,3 +272,30 @@ describe('who may watch what', () => {
     expect(tablet.received.at(-1)).toMatchObject({ type: 'snapshot', chairs: [{ id: 'b' }] });
   });
 });
+
+describe('who hears which chair', () => {
+  const updated = (browser: FakeBrowser) => browser.received.flatMap((m) => (m.type === 'update' ? m.chairs.map((c) => c.id) : []));
+
+  it('a tablet hears its own chair only, and the one it moves to after; the wall hears every chair', async () => {
+    const { board, bump } = fakeBoard();
+    const live = channel(board);
+    const tablet = new FakeBrowser();
+    const handlers = live.accept(tablet as unknown as WebSocket, ADMIN_TOKEN_CALLER);
+    handlers.receive(JSON.stringify({ type: 'subscribe', scope: 'chair', chairId: 'a' }));
+    const wall = new FakeBrowser();
+    connect(live, wall);
+    bump('a');
+    bump('b');
+    await sleep(40);
+    expect(updated(tablet)).toEqual(['a']);
+    expect(new Set(updated(wall))).toEqual(new Set(['a', 'b']));
+
+    handlers.receive(JSON.stringify({ type: 'subscribe', scope: 'chair', chairId: 'b' }));
+    tablet.received.length = 0;
+    bump('a');
+    bump('b');
+    await sleep(40);
+    expect(updated(tablet)).toEqual(['b']);
+    expect(latestTotal(wall, 'a')).toBe(2);
+  });
+});
