@@ -23,6 +23,7 @@ import { ChairBoard } from './live/chair-board.ts';
 import { LiveHub } from './live/hub.ts';
 import { defaultLiveChannel, LiveChannel, type LiveChannelOptions } from './live/live-channel.ts';
 import { silentLogger, type Logger } from './log.ts';
+import { everyRound } from './rounds.ts';
 import { defaultOutlook, OutlookService, type OutlookOptions } from './outlook/outlook-service.ts';
 import { DAY_MS } from './protocol/days.ts';
 import { MAX_FRAME_BYTES } from './protocol/v1.ts';
@@ -119,7 +120,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const backupDir = prepareBackupDir(options.dataDir, options.backupDir);
   const store = await openCheckedStore(options.dataDir, backupDir);
   const clock = options.clock ?? acceleratedClock(store, options.timeScale ?? 1);
-  const clockSaver = clock.scale === 1 ? undefined : setInterval(() => store.settings.set(CLOCK_KEY, String(clock.now())), 1_000);
+  const clockSaver = clock.scale === 1 ? undefined : everyRound(1_000, 'saving the accelerated clock', log, () => store.settings.set(CLOCK_KEY, String(clock.now())));
   const admin = resolveAdminToken(store.settings, options.adminToken);
   const hub = new LiveHub(log);
   const heartbeat = new Heartbeat({ ...defaultHeartbeat, ...options.heartbeat });
@@ -130,9 +131,9 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   });
   const coverage = new CoverageTracker(store, hub, guidanceSetting(store.settings).get());
   const breaks = new BreakService(store, gateway.registry, hub, clock, log, breakPolicySetting(store.settings).get(), { ...defaultBreakService, ...options.breaks });
-  const alarms = new AlarmService(store, hub, clock, gateway.registry, coverage, breaks, alarmSetting(store.settings).get(), { ...defaultAlarmService, ...options.alarms });
+  const alarms = new AlarmService(store, hub, clock, gateway.registry, coverage, breaks, alarmSetting(store.settings).get(), { ...defaultAlarmService, ...options.alarms }, log);
   const backups = new BackupService(store, hub, clock, alarms, log, options.dataDir, backupDir, { ...defaultBackups, ...options.backups });
-  const outlook = new OutlookService(store, hub, clock, coverage, breaks, { ...defaultOutlook, ...options.outlook });
+  const outlook = new OutlookService(store, hub, clock, coverage, breaks, { ...defaultOutlook, ...options.outlook }, log);
   const board = new ChairBoard(store, gateway.registry, clock, hub, coverage, breaks, alarms, outlook);
   const live = new LiveChannel(board, { ...defaultLiveChannel, ...options.live }, heartbeat, log, clock, () => alarms.book.settings.audible);
   hub.on('settings', () => live.resynchronise());
@@ -144,8 +145,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   };
   prune();
   // Hourly on the clinic's clock: an accelerated day (demos, the soak benchmark) prunes as a real one does.
-  const pruneTimer = setInterval(prune, DAY_MS / 24 / clock.scale);
-  pruneTimer.unref();
+  const pruneTimer = everyRound(DAY_MS / 24 / clock.scale, 'pruning old telemetry', log, prune);
 
   const metrics = createMetrics({
     gateway, live, alarms, backups, clock, dataDir: options.dataDir, freeSpace: options.backups?.freeSpace ?? statfsFreeSpace,
@@ -156,7 +156,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       break_operators: breaks.engine.operators().length,
     }),
   });
-  const sessionSockets = new SessionBoundSockets(store.browserSessions, clock, { ...defaultSessionBound, ...options.sessionBound });
+  const sessionSockets = new SessionBoundSockets(store.browserSessions, clock, { ...defaultSessionBound, ...options.sessionBound }, log);
   const socketsPerAddress = { ...defaultSocketsPerAddress, ...options.socketsPerAddress };
   const app = createHttpApp({
     store, registry: gateway.registry, hub, clock, log, gateway, live, coverage, breaks, alarms, backups,

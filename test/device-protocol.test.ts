@@ -55,6 +55,16 @@ describe('hello and welcome', () => {
     expect(device.of('error')[0]?.code).toBe('unauthorized');
   });
 
+  it('a hello the server fails to record closes the socket with 1011, and the server serves the reconnect', async () => {
+    server.store.db.pragma('query_only = 1'); // every write refused, as by a failing disk
+    const device = await connect();
+    device.send({ type: 'hello', v: 1, deviceId: ids.deviceId, token: ids.token });
+    expect(await device.closed()).toBe(1011);
+    server.store.db.pragma('query_only = 0');
+    const { welcome } = await hello();
+    expect(welcome).toMatchObject({ type: 'welcome', chairId: ids.chairId, ackedSeq: 0 });
+  });
+
   it('a first message that is not a hello is refused with 4401', async () => {
     const device = await connect();
     device.send(dot(1));

@@ -3,7 +3,9 @@ import type { Clock } from '../clock.ts';
 import type { CoverageTracker } from '../coverage/tracker.ts';
 import type { DeviceRegistry } from '../ingest/device-registry.ts';
 import type { LiveHub } from '../live/hub.ts';
+import type { Logger } from '../log.ts';
 import { BOX_SCOPE, type AlarmSettings, type AlarmView } from '../protocol/alarms.ts';
+import { everyRound } from '../rounds.ts';
 import type { Store } from '../store/index.ts';
 import { AlarmBook, type AlarmActionResult, type AlarmChangeEvent } from './alarm-book.ts';
 import { BoxConditions, defaultBoxLimits, type BoxLimits, type BoxReading } from './box-conditions.ts';
@@ -41,6 +43,7 @@ export class AlarmService {
     breaks: BreakService,
     settings: AlarmSettings,
     options: AlarmServiceOptions,
+    log: Logger,
   ) {
     let lastId = store.alarms.lastId();
     this.book = new AlarmBook(settings, () => ++lastId);
@@ -107,8 +110,7 @@ export class AlarmService {
       this.#apply(incident.chairId, this.#of(incident.chairId).seen(condition, incident.at, incident.detail));
     });
 
-    this.#timer = setInterval(() => this.#tick(), options.tickMs);
-    this.#timer.unref();
+    this.#timer = everyRound(options.tickMs, 'the alarm tick', log, () => this.#tick());
   }
 
   /** What the box's health checks read (server/backup/box-health.ts): its alarms rise and clear. */

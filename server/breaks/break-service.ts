@@ -4,6 +4,7 @@ import type { LiveHub } from '../live/hub.ts';
 import type { Logger } from '../log.ts';
 import type { BreakPolicy, FatigueView } from '../protocol/breaks.ts';
 import { InhibitReason } from '../protocol/v1.ts';
+import { everyRound } from '../rounds.ts';
 import type { Store } from '../store/index.ts';
 import { localDay } from '../protocol/days.ts';
 import { BreakEngine, type EngineEvent, type PostponeResult } from './engine.ts';
@@ -88,10 +89,9 @@ export class BreakService {
     });
 
     this.#timers.push(
-      setInterval(() => this.#handle(this.engine.tick(clock.now())), options.tickMs),
-      setInterval(() => this.#saveAll(), options.saveEveryMs),
+      everyRound(options.tickMs, 'the break tick', log, () => this.#handle(this.engine.tick(clock.now()))),
+      everyRound(options.saveEveryMs, 'saving the operators\' break state', log, () => this.#saveAll()),
     );
-    for (const timer of this.#timers) timer.unref();
   }
 
   operatorAt(chairId: string): string | undefined {
@@ -135,16 +135,17 @@ export class BreakService {
 
   #handle(events: readonly EngineEvent[]): void {
     if (events.length === 0) return;
+    // The handpieces are told first: a break stops the needle even when the disk refuses its log entry.
+    for (const event of events) {
+      if (event.type === 'warning' || event.type === 'natural') continue;
+      // An operator is normally at one chair; at two (two sessions open), the break holds at both.
+      for (const chair of this.#chairsOf(event.operatorId)) this.#enforce(chair, this.engine.view(event.operatorId, event.at));
+    }
     const touched = new Set<string>();
     for (const event of events) {
-      // An operator is normally at one chair; at two (two sessions open), the break holds at both.
-      const chairs = this.#chairsOf(event.operatorId);
-      const chairId = chairs[0];
+      const chairId = this.#chairsOf(event.operatorId)[0];
       const logged = this.store.breaks.addEvent({ ...event, chairId: chairId ?? null });
       touched.add(event.operatorId);
-      if (event.type !== 'warning' && event.type !== 'natural') {
-        for (const chair of chairs) this.#enforce(chair, this.engine.view(event.operatorId, event.at));
-      }
       this.hub.emit('break', logged);
       if (event.type !== 'warning') this.log.info({ operatorId: event.operatorId, chairId, type: event.type, kind: event.kind }, 'break');
     }

@@ -2,6 +2,7 @@ import { WebSocket } from 'ws';
 import { mayUseChair, type Caller } from '../auth/roles.ts';
 import { systemClock, type Clock } from '../clock.ts';
 import type { Logger } from '../log.ts';
+import { everyRound } from '../rounds.ts';
 import type { Heartbeat } from '../sockets/heartbeat.ts';
 import { liveClientMessage, type LiveChair, type LivePlan, type LiveServerMessage } from '../protocol/live.ts';
 import type { ChairBoard } from './chair-board.ts';
@@ -102,7 +103,7 @@ export class LiveChannel {
     this.#clients.add(client);
     this.heartbeat.watch(socket); // a tablet asleep or off the Wi-Fi is noticed and let go
     // The tick runs only while someone watches: a box with no screen open does not wake for it.
-    this.#timer ??= setInterval(() => this.#tick(), this.options.tickMs).unref();
+    this.#timer ??= everyRound(this.options.tickMs, 'the live channel tick', this.log, () => this.#tick());
     return {
       receive: (data) => this.#receive(client, data),
       closed: () => {

@@ -2,7 +2,9 @@ import type { BreakService } from '../breaks/break-service.ts';
 import type { Clock } from '../clock.ts';
 import type { CoverageTracker } from '../coverage/tracker.ts';
 import type { LiveHub } from '../live/hub.ts';
+import type { Logger } from '../log.ts';
 import { fatigueSignText, type OutlookView } from '../protocol/outlook.ts';
+import { everyRound } from '../rounds.ts';
 import type { Store } from '../store/index.ts';
 import type { Session } from '../store/sessions.ts';
 import { breakOutlook } from './break-outlook.ts';
@@ -40,6 +42,7 @@ export class OutlookService {
     private readonly coverage: Pick<CoverageTracker, 'forChair'>,
     private readonly breaks: Pick<BreakService, 'engine' | 'fatigue'>,
     options: OutlookOptions,
+    log: Logger,
   ) {
     for (const session of store.sessions.listOpen()) this.#open(session);
     hub.on('session', ({ session, change }) => {
@@ -66,8 +69,7 @@ export class OutlookService {
         chair.region = dot.region;
       }
     });
-    this.#timer = setInterval(() => this.refresh(), options.everyMs);
-    this.#timer.unref();
+    this.#timer = everyRound(options.everyMs, 'the outlook refresh', log, () => this.refresh());
   }
 
   view(chairId: string): OutlookView | null {

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { SessionBoundSockets, type SessionValidity } from './session-bound.ts';
+import { silentLogger } from '../log.ts';
 
 /** Browser sessions as the watcher sees them: a set of good ids with expiries, and revocation news. */
 function fakeSessions() {
@@ -28,7 +29,7 @@ describe('sockets bound to their browser session', () => {
     const sessions = fakeSessions();
     sessions.add('s1', 1_000);
     sessions.add('s2', 1_000);
-    watcher = new SessionBoundSockets(sessions, { now: () => 0, scale: 1 }, { sweepMs: 60_000 });
+    watcher = new SessionBoundSockets(sessions, { now: () => 0, scale: 1 }, { sweepMs: 60_000 }, silentLogger);
     const closed: string[] = [];
     watcher.bind('s1', () => closed.push('s1'));
     watcher.bind('s2', () => closed.push('s2'));
@@ -42,7 +43,7 @@ describe('sockets bound to their browser session', () => {
     sessions.add('s1', 1_000);
     sessions.add('s2', 1_000);
     let now = 0;
-    watcher = new SessionBoundSockets(sessions, { now: () => now, scale: 1 }, { sweepMs: 60_000 });
+    watcher = new SessionBoundSockets(sessions, { now: () => now, scale: 1 }, { sweepMs: 60_000 }, silentLogger);
     const closed: string[] = [];
     watcher.bind('s1', () => closed.push('s1'));
     const unbind = watcher.bind('s2', () => closed.push('s2'));

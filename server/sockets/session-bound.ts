@@ -1,4 +1,6 @@
 import type { Clock } from '../clock.ts';
+import type { Logger } from '../log.ts';
+import { everyRound } from '../rounds.ts';
 
 /** What the watcher asks of the browser sessions: is this cookie still good now, and tell me of revocations. */
 export interface SessionValidity {
@@ -27,11 +29,11 @@ export class SessionBoundSockets {
   constructor(
     private readonly sessions: SessionValidity,
     private readonly clock: Clock,
-    options: SessionBoundOptions = defaultSessionBound,
+    options: SessionBoundOptions,
+    log: Logger,
   ) {
     this.#stopListening = sessions.onRevoked(() => this.sweep());
-    this.#timer = setInterval(() => this.sweep(), options.sweepMs);
-    this.#timer.unref();
+    this.#timer = everyRound(options.sweepMs, 'the sweep of browser sockets', log, () => this.sweep());
   }
 
   /** Ties a socket to the browser session `session` (the cookie value); the returned function unties it. */
