@@ -41,7 +41,7 @@ describe('a full disk', () => {
     await client.stop();
   });
 
-  it('a break that falls due still stops the handpiece, and the server keeps its rounds going until space is back', async () => {
+  it('a break that falls due still stops the handpiece, an alarm still reaches the screens, and the server keeps its rounds going until space is back', async () => {
     const clock = { t: Date.UTC(2026, 10, 26, 8), now() { return this.t; }, scale: 1 };
     // Rounds every few ms: each break tick and state save meets the refusing disk many times over.
     server = await startTestServer({ clock, breaks: { tickMs: 5, saveEveryMs: 10 }, alarms: { tickMs: 5 } });
@@ -69,6 +69,11 @@ describe('a full disk', () => {
     expect(Math.max(...device.of('ack').map((a) => a.seq))).toBe(stored);
     await new Promise((resolve) => setTimeout(resolve, 100)); // ten rounds and more of each, all failing
     expect((await fetch(`${server.url}/api/health`)).status).toBe(200);
+    // Still away 15 s later: the screens are told, though the alarm's record cannot be written.
+    const shown: string[] = [];
+    server.hub.on('alarm', ({ alarm, change }) => shown.push(`${alarm.condition} ${change}`));
+    clock.t += 15_000;
+    await waitFor(() => shown.includes('device-offline raised'), 5_000, 'the offline alarm on the screens');
 
     server.store.db.pragma('query_only = 0');
     const again = await RawDevice.hello(server.deviceUrl, ids.deviceId, ids.token);

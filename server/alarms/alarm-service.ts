@@ -173,9 +173,8 @@ export class AlarmService {
   }
 
   #save(events: readonly AlarmChangeEvent[]): void {
-    for (const { alarm, change, at, by, detail } of events) {
-      this.store.alarms.record(alarm, { change, at, by, detail });
-      this.hub.emit('alarm', { chairId: alarm.chairId, alarm, change });
-    }
+    // Shown first, from the book: a disk that refuses the record must not hide the alarm.
+    for (const { alarm, change } of events) this.hub.emit('alarm', { chairId: alarm.chairId, alarm, change });
+    for (const { alarm, change, at, by, detail } of events) this.store.alarms.record(alarm, { change, at, by, detail });
   }
 }

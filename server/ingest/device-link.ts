@@ -70,8 +70,9 @@ export class DeviceLink implements DeviceConnection {
     const device = this.#device;
     if (!device || !this.ctx.registry.detach(device, this)) return;
     const now = this.ctx.clock.now();
-    this.ctx.store.devices.recordSeen(device.key, now);
+    // Announced first: the alarms learn of it even when the disk refuses the last-seen time.
     this.ctx.hub.emit('device', { deviceId: device.id, chairId: device.chairId, online: false, at: now });
+    this.ctx.store.devices.recordSeen(device.key, now);
   }
 
   #hello(item: FrameItem): void {

@@ -52,7 +52,7 @@ export interface LiveEvents {
   settings: Record<string, never>;
   /** The chair's outlook (forecast, signs of fatigue) was worked out anew. */
   outlook: { chairId: string };
-  /** An alarm changed (stored already). */
+  /** An alarm changed in the alarm book (its record is written right after). */
   alarm: { chairId: string; alarm: AlarmView; change: AlarmChange };
 }
 
