@@ -8,6 +8,9 @@ export default defineConfig({
     // Integration tests start real servers and child processes; give them room on a shared 2-core box.
     testTimeout: 60_000,
     hookTimeout: 60_000,
+    // A poll waits for a screen or a server to get there, on a box whose other core may be busy:
+    // 1 s (vitest's default) made waits into speed checks. Speed is benchmarked, never asserted.
+    expect: { poll: { timeout: 10_000 } },
     pool: 'forks',
     globalSetup: ['test/global-setup.ts'],
     // CI reads its pass/fail count from the JSON report, not from the console summary.
