@@ -1,5 +1,4 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { WebSocket } from 'ws';
 import { count, query } from './helpers/database.ts';
 import { dot, RawDevice, tel } from './helpers/raw-device.ts';
 import { chairWithDevice, startTestServer, waitFor, type TestServer } from './helpers/server.ts';
@@ -199,25 +198,31 @@ describe('bad input gets the protocol answer and costs only itself', () => {
 });
 
 describe('liveness', () => {
-  it('a socket that stops answering pings is closed and the device shown offline', async () => {
+  /** A server that pings every 50 ms and lets a socket go after 150 ms without an answer. */
+  async function quickHeartbeat() {
     await server.dispose();
     server = await startTestServer({ heartbeat: { intervalMs: 50, timeoutMs: 150 } });
     ids = await chairWithDevice(server.api);
-    const silent = new WebSocket(server.deviceUrl, { autoPong: false });
-    await new Promise((resolve) => silent.once('open', resolve));
-    const closed = new Promise<number>((resolve) => silent.once('close', resolve));
-    silent.send(JSON.stringify({ type: 'hello', v: 1, deviceId: ids.deviceId, token: ids.token }));
-    await new Promise((resolve) => silent.once('message', resolve));
+  }
+
+  /** A handpiece whose socket answers no pings, welcomed. */
+  async function helloWithoutPongs(): Promise<RawDevice> {
+    const { device } = await RawDevice.hello(server.deviceUrl, ids.deviceId, ids.token, { autoPong: false });
+    open.push(device);
+    return device;
+  }
+
+  it('a socket that stops answering pings is closed and the device shown offline', async () => {
+    await quickHeartbeat();
+    const silent = await helloWithoutPongs();
     expect((await server.api.chairs())[0]!.devices[0]!.online).toBe(true);
-    expect(await closed).toBe(1006);
+    expect(await silent.closed()).toBe(1006);
     const chairs = await server.api.chairs();
     expect(chairs[0]!.devices[0]!.online).toBe(false);
   });
 
   it('a socket that answers pings stays open', async () => {
-    await server.dispose();
-    server = await startTestServer({ heartbeat: { intervalMs: 50, timeoutMs: 150 } });
-    ids = await chairWithDevice(server.api);
+    await quickHeartbeat();
     const { device } = await hello();
     await new Promise((resolve) => setTimeout(resolve, 400));
     expect(device.closeCode).toBeUndefined();
@@ -225,21 +230,13 @@ describe('liveness', () => {
   });
 
   it('a socket that streams but answers no pings stays open: its messages show it alive', async () => {
-    await server.dispose();
-    server = await startTestServer({ heartbeat: { intervalMs: 50, timeoutMs: 150 } });
-    ids = await chairWithDevice(server.api);
-    const streaming = new WebSocket(server.deviceUrl, { autoPong: false });
-    await new Promise((resolve) => streaming.once('open', resolve));
-    streaming.send(JSON.stringify({ type: 'hello', v: 1, deviceId: ids.deviceId, token: ids.token }));
-    await new Promise((resolve) => streaming.once('message', resolve));
-    let closeCode: number | undefined;
-    streaming.once('close', (code) => (closeCode = code));
+    await quickHeartbeat();
+    const streaming = await helloWithoutPongs();
     for (let seq = 1; seq <= 20; seq++) {
-      streaming.send(JSON.stringify({ type: 'tel', seq, ts: Date.now(), cycleHz: 120, needles: 3, running: true }));
+      streaming.send(tel(seq));
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
-    expect(closeCode).toBeUndefined();
-    streaming.close();
+    expect(streaming.closeCode).toBeUndefined();
   });
 });
 
